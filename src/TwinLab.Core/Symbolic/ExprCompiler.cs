@@ -1,0 +1,419 @@
+using System.Reflection;
+using System.Reflection.Emit;
+
+namespace TwinLab.Core.Symbolic;
+
+/// <summary>A compiled vector of expressions: writes one value per output into <paramref name="output"/>.</summary>
+/// <param name="time">The value of time, <see cref="Sym.Time"/>.</param>
+/// <param name="states">State values, in the order of the <see cref="SymbolLayout"/>.</param>
+/// <param name="parameters">Parameter values, in the order of the <see cref="SymbolLayout"/>.</param>
+/// <param name="output">Receives the outputs, in the order they were compiled.</param>
+public delegate void VectorFunction(double time, ReadOnlySpan<double> states, ReadOnlySpan<double> parameters, Span<double> output);
+
+/// <summary>Where each symbol's value comes from when a compiled function runs: time, an index into the state
+/// vector or an index into the parameter vector.</summary>
+public sealed class SymbolLayout
+{
+    private readonly Dictionary<string, (bool IsState, int Index)> _slots = new(StringComparer.Ordinal);
+
+    /// <summary>Creates a layout.</summary>
+    /// <param name="states">State names, in vector order.</param>
+    /// <param name="parameters">Parameter names, in vector order.</param>
+    /// <exception cref="ArgumentException">A name appears twice or is the time symbol.</exception>
+    public SymbolLayout(IEnumerable<string> states, IEnumerable<string> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        ArgumentNullException.ThrowIfNull(parameters);
+        States = [.. states];
+        Parameters = [.. parameters];
+        for (var i = 0; i < States.Count; i++)
+        {
+            Add(States[i], true, i);
+        }
+        for (var i = 0; i < Parameters.Count; i++)
+        {
+            Add(Parameters[i], false, i);
+        }
+    }
+
+    /// <summary>State names, in vector order.</summary>
+    public IReadOnlyList<string> States { get; }
+
+    /// <summary>Parameter names, in vector order.</summary>
+    public IReadOnlyList<string> Parameters { get; }
+
+    private void Add(string name, bool isState, int index)
+    {
+        if (name == Sym.TimeName)
+        {
+            throw new ArgumentException($"'{Sym.TimeName}' is reserved for time and cannot be a state or parameter.", nameof(name));
+        }
+        if (!_slots.TryAdd(name, (isState, index)))
+        {
+            throw new ArgumentException($"The symbol '{name}' appears twice in the layout.", nameof(name));
+        }
+    }
+
+    /// <summary>Finds a symbol's slot.</summary>
+    internal bool TryGetSlot(string name, out bool isState, out int index)
+    {
+        var found = _slots.TryGetValue(name, out var slot);
+        (isState, index) = slot;
+        return found;
+    }
+}
+
+/// <summary>
+/// Compiles expressions to delegates by emitting IL: symbols are read once from the input spans into locals,
+/// common sub-expressions shared across all outputs are computed once, small integer powers become
+/// multiplications, and the just-in-time compiler turns the result into straight-line machine code, so
+/// solvers never interpret a tree.
+/// </summary>
+public static class ExprCompiler
+{
+    private static readonly MethodInfo ReadOnlyItem = typeof(ReadOnlySpan<double>).GetProperty("Item")!.GetGetMethod()!;
+    private static readonly MethodInfo WritableItem = typeof(Span<double>).GetProperty("Item")!.GetGetMethod()!;
+
+    /// <summary>Largest integer exponent expanded into multiplications; larger ones call <see cref="Math.Pow"/>.</summary>
+    internal const int MaxExpandedPower = 16;
+
+    /// <summary>Compiles expressions into one function that evaluates all of them.</summary>
+    /// <param name="outputs">The expressions, in output order.</param>
+    /// <param name="layout">Where each symbol's value is read from.</param>
+    /// <returns>A delegate that writes <c>outputs.Count</c> values.</returns>
+    /// <exception cref="ArgumentException">An expression uses a symbol the layout does not define.</exception>
+    public static VectorFunction Compile(IReadOnlyList<Expr> outputs, SymbolLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(layout);
+        var method = new DynamicMethod(
+            "twinlab_compiled",
+            typeof(void),
+            [typeof(Target), typeof(double), typeof(ReadOnlySpan<double>), typeof(ReadOnlySpan<double>), typeof(Span<double>)],
+            typeof(ExprCompiler).Module,
+            skipVisibility: true);
+        new Emitter(method.GetILGenerator(), layout).EmitAll(outputs);
+        // A delegate closed over a target invokes faster than an open static one.
+        return method.CreateDelegate<VectorFunction>(new Target());
+    }
+
+    /// <summary>The integer power used by both the tree evaluator and compiled code, so both give identical bits:
+    /// xᵏ by halving (x^(2m) = (x^m)², x^(m+1) = x^m · x), and 1/x^|k| for negative k.</summary>
+    internal static double IntegerPower(double x, int k)
+    {
+        if (k < 0)
+        {
+            return 1.0 / IntegerPower(x, -k);
+        }
+        if (k == 0)
+        {
+            return 1.0;
+        }
+        if (k == 1)
+        {
+            return x;
+        }
+        if (k % 2 == 0)
+        {
+            var half = IntegerPower(x, k / 2);
+            return half * half;
+        }
+        return IntegerPower(x, k - 1) * x;
+    }
+
+    /// <summary>Power as TwinLab evaluates it everywhere.</summary>
+    internal static double Power(double x, double n) =>
+        double.IsInteger(n) && Math.Abs(n) <= MaxExpandedPower ? IntegerPower(x, (int)n) : Math.Pow(x, n);
+
+    private sealed class Target;
+
+    private sealed class Emitter(ILGenerator il, SymbolLayout layout)
+    {
+        private const int TimeArg = 1, StatesArg = 2, ParametersArg = 3, OutputArg = 4;
+
+        private readonly Dictionary<string, LocalBuilder> _symbols = new(StringComparer.Ordinal);
+        private readonly Dictionary<Expr, LocalBuilder> _shared = [];
+        private HashSet<Expr> _sharedCandidates = [];
+
+        public void EmitAll(IReadOnlyList<Expr> outputs)
+        {
+            LoadSymbols(outputs);
+            _sharedCandidates = FindShared(outputs);
+            // Shared sub-expressions are computed up front, in dependency order, so every use (including one inside
+            // a conditional branch) finds its local initialised.
+            foreach (var output in outputs)
+            {
+                PrecomputeShared(output);
+            }
+            for (var i = 0; i < outputs.Count; i++)
+            {
+                il.Emit(OpCodes.Ldarga_S, (byte)OutputArg);
+                il.Emit(OpCodes.Ldc_I4, i);
+                il.Emit(OpCodes.Call, WritableItem);
+                Emit(outputs[i]);
+                il.Emit(OpCodes.Stind_R8);
+            }
+            il.Emit(OpCodes.Ret);
+        }
+
+        private void LoadSymbols(IReadOnlyList<Expr> outputs)
+        {
+            var symbols = new SortedDictionary<string, Symbol>(StringComparer.Ordinal);
+            foreach (var output in outputs)
+            {
+                foreach (var s in output.Symbols())
+                {
+                    symbols.TryAdd(s.Name, s);
+                }
+            }
+            foreach (var name in symbols.Keys)
+            {
+                if (name == Sym.TimeName)
+                {
+                    continue;
+                }
+                if (!layout.TryGetSlot(name, out var isState, out var index))
+                {
+                    throw new ArgumentException(
+                        $"The expression uses the symbol '{name}', which is neither time nor one of the states "
+                        + $"({string.Join(", ", layout.States)}) or parameters ({string.Join(", ", layout.Parameters)}).",
+                        nameof(outputs));
+                }
+                var local = il.DeclareLocal(typeof(double));
+                il.Emit(OpCodes.Ldarga_S, (byte)(isState ? StatesArg : ParametersArg));
+                il.Emit(OpCodes.Ldc_I4, index);
+                il.Emit(OpCodes.Call, ReadOnlyItem);
+                il.Emit(OpCodes.Ldind_R8);
+                il.Emit(OpCodes.Stloc, local);
+                _symbols[name] = local;
+            }
+        }
+
+        private static HashSet<Expr> FindShared(IReadOnlyList<Expr> outputs)
+        {
+            var seen = new HashSet<Expr>();
+            var shared = new HashSet<Expr>();
+            var stack = new Stack<Expr>();
+            foreach (var output in outputs)
+            {
+                stack.Push(output);
+            }
+            while (stack.Count > 0)
+            {
+                var e = stack.Pop();
+                if (e is Constant or Symbol)
+                {
+                    continue;
+                }
+                if (!seen.Add(e))
+                {
+                    shared.Add(e);
+                    continue; // its children are counted once, as part of it
+                }
+                foreach (var child in e.Children)
+                {
+                    stack.Push(child);
+                }
+            }
+            return shared;
+        }
+
+        private void PrecomputeShared(Expr e)
+        {
+            if (e is Constant or Symbol || _shared.ContainsKey(e))
+            {
+                return;
+            }
+            foreach (var child in e.Children)
+            {
+                PrecomputeShared(child);
+            }
+            if (_sharedCandidates.Contains(e))
+            {
+                EmitNode(e);
+                var local = il.DeclareLocal(typeof(double));
+                il.Emit(OpCodes.Stloc, local);
+                _shared[e] = local;
+            }
+        }
+
+        private void Emit(Expr e)
+        {
+            if (_shared.TryGetValue(e, out var local))
+            {
+                il.Emit(OpCodes.Ldloc, local);
+                return;
+            }
+            EmitNode(e);
+        }
+
+        private void EmitNode(Expr e)
+        {
+            switch (e)
+            {
+                case Constant c:
+                    il.Emit(OpCodes.Ldc_R8, c.Value);
+                    break;
+                case Symbol s when s.Name == Sym.TimeName:
+                    il.Emit(OpCodes.Ldarg_1);
+                    break;
+                case Symbol s:
+                    il.Emit(OpCodes.Ldloc, _symbols[s.Name]);
+                    break;
+                case Unary u:
+                    Emit(u.Operand);
+                    if (u.Operator == UnaryOperator.Negate)
+                    {
+                        il.Emit(OpCodes.Neg);
+                    }
+                    else
+                    {
+                        il.Emit(OpCodes.Call, MathMethod(TextPrinter.FunctionName(u.Operator), 1));
+                    }
+                    break;
+                case Binary { Operator: BinaryOperator.Power, Right: Constant exponent } p
+                    when double.IsInteger(exponent.Value) && Math.Abs(exponent.Value) <= MaxExpandedPower:
+                    EmitIntegerPower(p.Left, (int)exponent.Value);
+                    break;
+                case Binary b:
+                    Emit(b.Left);
+                    Emit(b.Right);
+                    switch (b.Operator)
+                    {
+                        case BinaryOperator.Add: il.Emit(OpCodes.Add); break;
+                        case BinaryOperator.Subtract: il.Emit(OpCodes.Sub); break;
+                        case BinaryOperator.Multiply: il.Emit(OpCodes.Mul); break;
+                        case BinaryOperator.Divide: il.Emit(OpCodes.Div); break;
+                        case BinaryOperator.Power: il.Emit(OpCodes.Call, MathMethod("pow", 2)); break;
+                        case BinaryOperator.Min: il.Emit(OpCodes.Call, MathMethod("min", 2)); break;
+                        case BinaryOperator.Max: il.Emit(OpCodes.Call, MathMethod("max", 2)); break;
+                        default: throw new NotSupportedException(b.Operator.ToString());
+                    }
+                    break;
+                case Conditional c:
+                    var otherwise = il.DefineLabel();
+                    var end = il.DefineLabel();
+                    EmitJump(c.Test, otherwise, jumpWhen: false);
+                    Emit(c.WhenTrue);
+                    il.Emit(OpCodes.Br, end);
+                    il.MarkLabel(otherwise);
+                    Emit(c.WhenFalse);
+                    il.MarkLabel(end);
+                    break;
+                default:
+                    throw new NotSupportedException($"Cannot compile a {e.GetType().Name} node.");
+            }
+        }
+
+        private void EmitIntegerPower(Expr baseExpr, int k)
+        {
+            if (k == 0)
+            {
+                il.Emit(OpCodes.Ldc_R8, 1.0);
+                return;
+            }
+            if (k < 0)
+            {
+                il.Emit(OpCodes.Ldc_R8, 1.0);
+            }
+            Emit(baseExpr);
+            var x = il.DeclareLocal(typeof(double));
+            il.Emit(OpCodes.Stloc, x);
+            EmitPowerOfLocal(x, Math.Abs(k));
+            if (k < 0)
+            {
+                il.Emit(OpCodes.Div);
+            }
+        }
+
+        // Mirrors IntegerPower exactly, so compiled and evaluated results are bitwise equal.
+        private void EmitPowerOfLocal(LocalBuilder x, int k)
+        {
+            if (k == 1)
+            {
+                il.Emit(OpCodes.Ldloc, x);
+                return;
+            }
+            if (k % 2 == 0)
+            {
+                EmitPowerOfLocal(x, k / 2);
+                var half = il.DeclareLocal(typeof(double));
+                il.Emit(OpCodes.Stloc, half);
+                il.Emit(OpCodes.Ldloc, half);
+                il.Emit(OpCodes.Ldloc, half);
+                il.Emit(OpCodes.Mul);
+                return;
+            }
+            EmitPowerOfLocal(x, k - 1);
+            il.Emit(OpCodes.Ldloc, x);
+            il.Emit(OpCodes.Mul);
+        }
+
+        /// <summary>Emits a branch to <paramref name="target"/> taken when the condition's truth equals
+        /// <paramref name="jumpWhen"/>. Comparisons with NaN are false, as in C#.</summary>
+        private void EmitJump(Condition condition, Label target, bool jumpWhen)
+        {
+            switch (condition)
+            {
+                case Comparison k:
+                    Emit(k.Left);
+                    Emit(k.Right);
+                    il.Emit((k.Operator, jumpWhen) switch
+                    {
+                        (ComparisonOperator.Less, true) => OpCodes.Blt,
+                        (ComparisonOperator.Less, false) => OpCodes.Bge_Un,
+                        (ComparisonOperator.LessOrEqual, true) => OpCodes.Ble,
+                        (ComparisonOperator.LessOrEqual, false) => OpCodes.Bgt_Un,
+                        (ComparisonOperator.Greater, true) => OpCodes.Bgt,
+                        (ComparisonOperator.Greater, false) => OpCodes.Ble_Un,
+                        (ComparisonOperator.GreaterOrEqual, true) => OpCodes.Bge,
+                        (ComparisonOperator.GreaterOrEqual, false) => OpCodes.Blt_Un,
+                        (ComparisonOperator.Equal, true) => OpCodes.Beq,
+                        (ComparisonOperator.Equal, false) => OpCodes.Bne_Un,
+                        (ComparisonOperator.NotEqual, true) => OpCodes.Bne_Un,
+                        _ => OpCodes.Beq,
+                    }, target);
+                    break;
+                case Logical { Operator: LogicalOperator.Not } n:
+                    EmitJump(n.Left, target, !jumpWhen);
+                    break;
+                case Logical l:
+                    var shortCircuitOnTrue = l.Operator == LogicalOperator.Or;
+                    if (shortCircuitOnTrue == jumpWhen)
+                    {
+                        // (a || b) jumps when either does; !(a && b) jumps when either fails.
+                        EmitJump(l.Left, target, jumpWhen);
+                        EmitJump(l.Right!, target, jumpWhen);
+                    }
+                    else
+                    {
+                        // (a && b) jumps when both hold; !(a || b) jumps when both fail.
+                        var skip = il.DefineLabel();
+                        EmitJump(l.Left, skip, !jumpWhen);
+                        EmitJump(l.Right!, target, jumpWhen);
+                        il.MarkLabel(skip);
+                    }
+                    break;
+                default:
+                    throw new NotSupportedException($"Cannot compile a {condition.GetType().Name} condition.");
+            }
+        }
+
+        private static MethodInfo MathMethod(string name, int arity) =>
+            typeof(Math).GetMethod(
+                name switch
+                {
+                    "exp" => nameof(Math.Exp),
+                    "log" => nameof(Math.Log),
+                    "sqrt" => nameof(Math.Sqrt),
+                    "abs" => nameof(Math.Abs),
+                    "sin" => nameof(Math.Sin),
+                    "cos" => nameof(Math.Cos),
+                    "tanh" => nameof(Math.Tanh),
+                    "pow" => nameof(Math.Pow),
+                    "min" => nameof(Math.Min),
+                    _ => nameof(Math.Max),
+                },
+                arity == 1 ? [typeof(double)] : [typeof(double), typeof(double)])!;
+    }
+}

@@ -1,0 +1,64 @@
+using TwinLab.Core.Symbolic;
+
+namespace TwinLab.Core.Tests.Symbolic;
+
+public class CompilerTests
+{
+    private static readonly SymbolLayout Layout = new(["x", "y"], ["a", "b"]);
+
+    [Theory]
+    [InlineData("a * x - b * x * y")]
+    [InlineData("exp(-a * t) * sqrt(x) + log(y)")]
+    [InlineData("x^2 + x^3 + x^7 + x^16 + x^-3 + x^17 + x^0.5 + x^2.5")]
+    [InlineData("min(x, y) - max(a, b) + abs(x - y) + sin(x) * cos(y) + tanh(a)")]
+    [InlineData("if(x > y && !(a <= b) || x == 1, x, if(x != y, y, a))")]
+    [InlineData("if(x < y, 1, 2) + if(x >= y, 3, 4)")]
+    [InlineData("(x + y) * (x + y) + exp(x + y) / (x + y)")]
+    public void Compiled_values_equal_tree_evaluation_bitwise(string text)
+    {
+        var e = ExprParser.Parse(text);
+        var f = ExprCompiler.Compile([e, e.Differentiate(new Symbol("x"))], Layout);
+        var random = new Random(7);
+        Span<double> output = stackalloc double[2];
+        for (var i = 0; i < 200; i++)
+        {
+            double[] states = [random.NextDouble() * 3, random.NextDouble() * 3];
+            double[] parameters = [random.NextDouble(), i % 3 == 0 ? states[0] : random.NextDouble()];
+            if (i == 5)
+            {
+                states[0] = 1;
+            }
+            var t = random.NextDouble();
+            f(t, states, parameters, output);
+            var values = new Dictionary<string, double> { ["x"] = states[0], ["y"] = states[1], ["a"] = parameters[0], ["b"] = parameters[1], ["t"] = t };
+            Assert.Equal(e.Evaluate(values), output[0]);
+            Assert.Equal(e.Differentiate(new Symbol("x")).Evaluate(values), output[1]);
+        }
+    }
+
+    [Fact]
+    public void Comparisons_with_NaN_are_false_in_compiled_code_too()
+    {
+        var e = ExprParser.Parse("if(x < y, 1, 0) + if(x >= y, 10, 0) + if(x != y, 100, 0) + if(!(x == y), 1000, 0)");
+        var f = ExprCompiler.Compile([e], Layout);
+        var output = new double[1];
+        f(0, [double.NaN, 1], [0, 0], output);
+        Assert.Equal(1100, output[0]);
+        Assert.Equal(1100, e.Evaluate(new Dictionary<string, double> { ["x"] = double.NaN, ["y"] = 1 }));
+    }
+
+    [Fact]
+    public void Unknown_symbols_are_reported_with_the_layout()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => ExprCompiler.Compile([ExprParser.Parse("x * z")], Layout));
+        Assert.Contains("'z'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("x, y", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Layout_rejects_duplicates_and_time()
+    {
+        Assert.Throws<ArgumentException>(() => new SymbolLayout(["x", "x"], []));
+        Assert.Throws<ArgumentException>(() => new SymbolLayout(["x"], ["t"]));
+    }
+}
