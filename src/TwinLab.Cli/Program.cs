@@ -1,1 +1,3 @@
-return 0;
+using TwinLab.Cli;
+
+return TwinLabCli.Run(args, Console.Out, Console.Error);

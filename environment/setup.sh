@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Prepares a Debian 12 machine that already has the .NET 10 SDK for building, testing and running TwinLab:
+# Debian packages, front-end (npm) packages, then NuGet packages. Idempotent: a re-run on a prepared machine
+# installs nothing and does not touch apt.
+#
+# Usage: bash environment/setup.sh        (from any directory; apt needs root when a package is missing)
+set -euo pipefail
+
+# Debian packages TwinLab needs at build, test or run time. Extend this list; nothing else needs to change.
+APT_PACKAGES=(
+  python3-scipy       # reference ODE solutions and statistics that tests compare against
+  python3-numpy
+  python3-jsonschema  # validates the JSON artefacts against data-schemas/
+)
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ENV_DIR="$ROOT/environment"
+
+log() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+# --- Debian packages --------------------------------------------------------------------------------------------
+missing_apt_packages() {
+  local package status
+  for package in "$@"; do
+    status="$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)"
+    [[ "$status" == "installed" ]] || printf '%s\n' "$package"
+  done
+}
+
+mapfile -t missing < <(missing_apt_packages "${APT_PACKAGES[@]}")
+if ((${#missing[@]} == 0)); then
+  log "Debian packages: all ${#APT_PACKAGES[@]} installed."
+else
+  if [[ "$(id -u)" -ne 0 ]]; then
+    die "missing Debian packages: ${missing[*]}
+  Install them as root, then run this script again:
+    sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}"
+  fi
+  log "Debian packages: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y --no-install-recommends "${missing[@]}"
+  mapfile -t still_missing < <(missing_apt_packages "${APT_PACKAGES[@]}")
+  ((${#still_missing[@]} == 0)) || die "apt-get did not install: ${still_missing[*]}"
+fi
+
+# --- npm packages (front-end assets) ----------------------------------------------------------------------------
+# environment/package.json lists them (e.g. plotly.js-dist-min, bundled for offline use); they are installed into
+# environment/node_modules. Nothing happens until that file exists. If npm is missing, add `npm` to APT_PACKAGES.
+if [[ -f "$ENV_DIR/package.json" ]]; then
+  command -v npm >/dev/null 2>&1 || die "environment/package.json exists but npm is not installed; add npm to APT_PACKAGES."
+  # npm records what it installed in node_modules/.package-lock.json; skip when that is newer than the manifests.
+  installed_marker="$ENV_DIR/node_modules/.package-lock.json"
+  if [[ -f "$installed_marker" && ! "$ENV_DIR/package.json" -nt "$installed_marker" \
+        && ! ( -f "$ENV_DIR/package-lock.json" && "$ENV_DIR/package-lock.json" -nt "$installed_marker" ) ]]; then
+    log "npm packages: up to date."
+  elif [[ -f "$ENV_DIR/package-lock.json" ]]; then
+    log "npm packages: npm ci"
+    (cd "$ENV_DIR" && npm ci --no-audit --no-fund)
+  else
+    log "npm packages: npm install"
+    (cd "$ENV_DIR" && npm install --no-audit --no-fund)
+  fi
+fi
+
+# --- NuGet packages ---------------------------------------------------------------------------------------------
+command -v dotnet >/dev/null 2>&1 || die "dotnet is not on the PATH; install the .NET 10 SDK first."
+log "NuGet packages: dotnet restore TwinLab.sln"
+dotnet restore "$ROOT/TwinLab.sln" -nologo -v q
+log "done."

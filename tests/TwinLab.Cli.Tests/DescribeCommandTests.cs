@@ -1,0 +1,59 @@
+using TwinLab.Cli.Commands;
+using TwinLab.Core.Library;
+
+namespace TwinLab.Cli.Tests;
+
+public sealed class DescribeCommandTests
+{
+    public static TheoryData<string> ModelNames => new(ModelLibrary.All.Select(m => m.Name));
+
+    [Theory]
+    [MemberData(nameof(ModelNames))]
+    public void Describe_prints_name_version_and_description(string name)
+    {
+        var model = ModelLibrary.Get(name);
+
+        var run = CliRun.Of("describe", name);
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.Equal("", run.Error);
+        Assert.Equal(
+            [$"Name:         {model.Name}", $"Version:      {model.Version}", $"Description:  {model.Description}"],
+            run.OutputLines);
+    }
+
+    [Fact]
+    public void Describe_of_an_unknown_model_is_a_usage_error_that_lists_the_available_models()
+    {
+        var run = CliRun.Of("describe", "no-such-model");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal("", run.Output);
+        Assert.StartsWith("twinlab: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains("'no-such-model'", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Available models: " + string.Join(", ", ModelLibrary.All.Select(m => m.Name)) + ".", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", run.Error, StringComparison.Ordinal);
+        Assert.Single(run.ErrorLines);
+    }
+
+    [Fact]
+    public void Execute_of_an_unknown_model_throws_a_usage_exception()
+    {
+        using var output = new StringWriter();
+
+        var exception = Assert.Throws<UsageException>(() => new DescribeCommand(output).Execute("no-such-model"));
+
+        Assert.IsType<KeyNotFoundException>(exception.InnerException);
+        Assert.Equal("", output.ToString());
+    }
+
+    [Fact]
+    public void Describe_without_a_model_is_a_usage_error()
+    {
+        var run = CliRun.Of("describe");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Equal("", run.Output);
+        Assert.Contains("twinlab describe --help", run.Error, StringComparison.Ordinal);
+    }
+}
