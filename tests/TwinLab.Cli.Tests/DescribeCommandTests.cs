@@ -9,7 +9,7 @@ public sealed class DescribeCommandTests
 
     [Theory]
     [MemberData(nameof(ModelNames))]
-    public void Describe_prints_name_version_and_description(string name)
+    public void Describe_prints_the_model_with_its_equations(string name)
     {
         var model = ModelLibrary.Get(name);
 
@@ -17,9 +17,20 @@ public sealed class DescribeCommandTests
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         Assert.Equal("", run.Error);
-        Assert.Equal(
-            [$"Name:         {model.Name}", $"Version:      {model.Version}", $"Description:  {model.Description}"],
-            run.OutputLines);
+        Assert.Equal(model.ToText(), run.Output);
+        Assert.Contains($"d{model.States[0].Name}/dt = {model.Rates[0]}", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Describe_writes_latex_and_a_loadable_model_file()
+    {
+        var model = ModelLibrary.Get("gompertz");
+
+        var latex = CliRun.Of("describe", "gompertz", "--format", "latex");
+        var json = CliRun.Of("describe", "gompertz", "--format", "json");
+
+        Assert.Equal(model.ToLatex(), latex.Output.TrimEnd());
+        Assert.Equal(model.Digest, TwinLab.Core.Modelling.ModelJson.Deserialize(json.Output).Digest);
     }
 
     [Fact]

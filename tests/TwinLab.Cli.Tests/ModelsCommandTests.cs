@@ -32,7 +32,7 @@ public sealed class ModelsCommandTests
             var model = ModelLibrary.All[i];
             var line = lines[i + 1];
             Assert.Equal(model.Version, line[versionColumn..].Split(' ')[0]);
-            Assert.Equal(model.Description, line[descriptionColumn..]);
+            Assert.Equal(ModelsCommand.Summary(model.Description), line[descriptionColumn..]);
             Assert.Equal(line.TrimEnd(), line);
         }
     }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using TwinLab.Core.Library;
 using TwinLab.Core.Modelling;
 
@@ -19,19 +18,26 @@ internal sealed class DescribeCommand(TextWriter output) : CliCommand(output)
         {
             Description = "The name of a built-in model (see 'twinlab models').",
         };
-        var command = new Command(Name, "Describe a built-in model: name, version and description.")
+        var format = new Option<DescribeFormat>("--format")
+        {
+            Description = "text: equations, states, parameters, treatments and references; latex: the equations as LaTeX; json: the model file.",
+            DefaultValueFactory = _ => DescribeFormat.Text,
+        };
+        var command = new Command(Name, "Describe a built-in model: equations, states, parameters (values, units, bounds, priors), treatments, references and digest.")
         {
             model,
+            format,
         };
-        command.SetAction(parseResult => Execute(parseResult.GetRequiredValue(model)));
+        command.SetAction(parseResult => Execute(parseResult.GetRequiredValue(model), parseResult.GetValue(format)));
         return command;
     }
 
     /// <summary>Writes the description of the named built-in model.</summary>
     /// <param name="modelName">The model's name.</param>
+    /// <param name="format">How to write it.</param>
     /// <returns><see cref="ExitCodes.Success"/>.</returns>
     /// <exception cref="UsageException">No built-in model has that name; the message lists the available names.</exception>
-    public int Execute(string modelName)
+    public int Execute(string modelName, DescribeFormat format = DescribeFormat.Text)
     {
         Model model;
         try
@@ -40,15 +46,26 @@ internal sealed class DescribeCommand(TextWriter output) : CliCommand(output)
         }
         catch (KeyNotFoundException exception)
         {
-            var available = string.Join(", ", ModelLibrary.All.Select(m => m.Name));
-            throw new UsageException(
-                string.Create(CultureInfo.InvariantCulture, $"{exception.Message} Available models: {available}."),
-                exception);
+            throw new UsageException(exception.Message, exception);
         }
 
-        Output.WriteLine($"Name:         {model.Name}");
-        Output.WriteLine($"Version:      {model.Version}");
-        Output.WriteLine($"Description:  {model.Description}");
+        Output.Write(format switch
+        {
+            DescribeFormat.Latex => model.ToLatex() + Environment.NewLine,
+            DescribeFormat.Json => ModelJson.Serialize(model),
+            _ => model.ToText(),
+        });
         return ExitCodes.Success;
     }
+}
+
+/// <summary>The output formats of <c>twinlab describe</c>.</summary>
+internal enum DescribeFormat
+{
+    /// <summary>Readable text.</summary>
+    Text,
+    /// <summary>The equations as LaTeX.</summary>
+    Latex,
+    /// <summary>The model file (data-schemas/model.schema.json).</summary>
+    Json,
 }

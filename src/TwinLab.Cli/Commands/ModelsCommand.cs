@@ -48,10 +48,17 @@ internal sealed class ModelsCommand(TextWriter output) : CliCommand(output)
         var table = new TextTable("NAME", "VERSION", "DESCRIPTION");
         foreach (var model in models)
         {
-            table.AddRow(model.Name, model.Version, model.Description);
+            table.AddRow(model.Name, model.Version, Summary(model.Description));
         }
 
         table.Write(Output);
         return ExitCodes.Success;
+    }
+
+    /// <summary>The first sentence of a description, for a one-line listing.</summary>
+    internal static string Summary(string description)
+    {
+        var end = description.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? description.TrimEnd('.') : description[..end];
     }
 }

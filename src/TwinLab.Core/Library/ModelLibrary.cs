@@ -22,7 +22,7 @@ public static class ModelLibrary
     /// <exception cref="KeyNotFoundException">No built-in model has that name; the message lists them.</exception>
     public static Model Get(string name) =>
         All.FirstOrDefault(m => m.Name == name)
-        ?? throw new KeyNotFoundException($"No built-in model is named '{name}'. The built-in models are: {string.Join(", ", Names)}.");
+        ?? throw new KeyNotFoundException($"No built-in model is named '{name}'. Available models: {string.Join(", ", Names)}.");
 
     private static readonly Reference Benzekry2014 = new(
         "Benzekry S, Lamont C, Beheshti A, et al. Classical mathematical models for description and prediction of experimental tumor growth. PLoS Comput Biol 10(8):e1003800, 2014",
