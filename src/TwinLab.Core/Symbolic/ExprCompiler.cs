@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Reflection.Emit;
+using System.Runtime.InteropServices;
 
 namespace TwinLab.Core.Symbolic;
 
@@ -71,8 +72,15 @@ public sealed class SymbolLayout
 /// </summary>
 public static class ExprCompiler
 {
-    private static readonly MethodInfo ReadOnlyItem = typeof(ReadOnlySpan<double>).GetProperty("Item")!.GetGetMethod()!;
-    private static readonly MethodInfo WritableItem = typeof(Span<double>).GetProperty("Item")!.GetGetMethod()!;
+    private static readonly MethodInfo ReadOnlyLength = typeof(ReadOnlySpan<double>).GetProperty("Length")!.GetGetMethod()!;
+    private static readonly MethodInfo WritableLength = typeof(Span<double>).GetProperty("Length")!.GetGetMethod()!;
+    private static readonly MethodInfo ReadOnlyStart = typeof(MemoryMarshal).GetMethods()
+        .Single(m => m.Name == nameof(MemoryMarshal.GetReference) && m.GetParameters()[0].ParameterType.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>))
+        .MakeGenericMethod(typeof(double));
+    private static readonly MethodInfo WritableStart = typeof(MemoryMarshal).GetMethods()
+        .Single(m => m.Name == nameof(MemoryMarshal.GetReference) && m.GetParameters()[0].ParameterType.GetGenericTypeDefinition() == typeof(Span<>))
+        .MakeGenericMethod(typeof(double));
+    private static readonly MethodInfo ThrowTooShort = typeof(ExprCompiler).GetMethod(nameof(TooShort), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     /// <summary>Largest integer exponent expanded into multiplications; larger ones call <see cref="Math.Pow"/>.</summary>
     internal const int MaxExpandedPower = 16;
@@ -121,6 +129,10 @@ public static class ExprCompiler
         return IntegerPower(x, k - 1) * x;
     }
 
+    /// <summary>Raised by compiled code when a span is shorter than the layout requires.</summary>
+    private static void TooShort(int which, int required, int actual) => throw new ArgumentException(
+        $"The {(which == 0 ? "state" : which == 1 ? "parameter" : "output")} vector has {actual} elements; the compiled function needs at least {required}.");
+
     /// <summary>Power as TwinLab evaluates it everywhere.</summary>
     internal static double Power(double x, double n) =>
         double.IsInteger(n) && Math.Abs(n) <= MaxExpandedPower ? IntegerPower(x, (int)n) : Math.Pow(x, n);
@@ -141,48 +153,86 @@ public static class ExprCompiler
             _sharedCandidates = FindShared(outputs);
             // Shared sub-expressions are computed up front, in dependency order, so every use (including one inside
             // a conditional branch) finds its local initialised.
-            foreach (var output in outputs)
+            foreach (var e in outputs)
             {
-                PrecomputeShared(output);
+                PrecomputeShared(e);
             }
+            var output = il.DeclareLocal(typeof(double).MakeByRefType());
+            il.Emit(OpCodes.Ldarg_S, (byte)OutputArg);
+            il.Emit(OpCodes.Call, WritableStart);
+            il.Emit(OpCodes.Stloc, output);
             for (var i = 0; i < outputs.Count; i++)
             {
-                il.Emit(OpCodes.Ldarga_S, (byte)OutputArg);
-                il.Emit(OpCodes.Ldc_I4, i);
-                il.Emit(OpCodes.Call, WritableItem);
+                il.Emit(OpCodes.Ldloc, output);
+                EmitOffset(i);
                 Emit(outputs[i]);
                 il.Emit(OpCodes.Stind_R8);
             }
             il.Emit(OpCodes.Ret);
         }
 
+        private void EmitLengthCheck(int argument, MethodInfo length, int which, int required)
+        {
+            if (required == 0)
+            {
+                return;
+            }
+            var ok = il.DefineLabel();
+            il.Emit(OpCodes.Ldarga_S, (byte)argument);
+            il.Emit(OpCodes.Call, length);
+            il.Emit(OpCodes.Ldc_I4, required);
+            il.Emit(OpCodes.Bge, ok);
+            il.Emit(OpCodes.Ldc_I4, which);
+            il.Emit(OpCodes.Ldc_I4, required);
+            il.Emit(OpCodes.Ldarga_S, (byte)argument);
+            il.Emit(OpCodes.Call, length);
+            il.Emit(OpCodes.Call, ThrowTooShort);
+            il.MarkLabel(ok);
+        }
+
+        /// <summary>Advances the byref on the stack by <paramref name="index"/> doubles.</summary>
+        private void EmitOffset(int index)
+        {
+            if (index > 0)
+            {
+                il.Emit(OpCodes.Ldc_I4, index * sizeof(double));
+                il.Emit(OpCodes.Conv_I);
+                il.Emit(OpCodes.Add);
+            }
+        }
+
         private void LoadSymbols(IReadOnlyList<Expr> outputs)
         {
-            var symbols = new SortedDictionary<string, Symbol>(StringComparer.Ordinal);
+            var slots = new SortedDictionary<string, (bool IsState, int Index)>(StringComparer.Ordinal);
             foreach (var output in outputs)
             {
                 foreach (var s in output.Symbols())
                 {
-                    symbols.TryAdd(s.Name, s);
+                    if (s.Name == Sym.TimeName || slots.ContainsKey(s.Name))
+                    {
+                        continue;
+                    }
+                    if (!layout.TryGetSlot(s.Name, out var isState, out var index))
+                    {
+                        throw new ArgumentException(
+                            $"The expression uses the symbol '{s.Name}', which is neither time nor one of the states "
+                            + $"({string.Join(", ", layout.States)}) or parameters ({string.Join(", ", layout.Parameters)}).",
+                            nameof(outputs));
+                    }
+                    slots[s.Name] = (isState, index);
                 }
             }
-            foreach (var name in symbols.Keys)
+            // Lengths are checked once, up front, against what the function reads and writes; element access is
+            // then unchecked.
+            EmitLengthCheck(StatesArg, ReadOnlyLength, 0, slots.Values.Where(v => v.IsState).Select(v => v.Index + 1).DefaultIfEmpty(0).Max());
+            EmitLengthCheck(ParametersArg, ReadOnlyLength, 1, slots.Values.Where(v => !v.IsState).Select(v => v.Index + 1).DefaultIfEmpty(0).Max());
+            EmitLengthCheck(OutputArg, WritableLength, 2, outputs.Count);
+            foreach (var (name, (isState, index)) in slots)
             {
-                if (name == Sym.TimeName)
-                {
-                    continue;
-                }
-                if (!layout.TryGetSlot(name, out var isState, out var index))
-                {
-                    throw new ArgumentException(
-                        $"The expression uses the symbol '{name}', which is neither time nor one of the states "
-                        + $"({string.Join(", ", layout.States)}) or parameters ({string.Join(", ", layout.Parameters)}).",
-                        nameof(outputs));
-                }
                 var local = il.DeclareLocal(typeof(double));
-                il.Emit(OpCodes.Ldarga_S, (byte)(isState ? StatesArg : ParametersArg));
-                il.Emit(OpCodes.Ldc_I4, index);
-                il.Emit(OpCodes.Call, ReadOnlyItem);
+                il.Emit(OpCodes.Ldarg_S, (byte)(isState ? StatesArg : ParametersArg));
+                il.Emit(OpCodes.Call, ReadOnlyStart);
+                EmitOffset(index);
                 il.Emit(OpCodes.Ldind_R8);
                 il.Emit(OpCodes.Stloc, local);
                 _symbols[name] = local;

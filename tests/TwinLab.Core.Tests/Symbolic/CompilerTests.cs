@@ -62,3 +62,21 @@ public class CompilerTests
         Assert.Throws<ArgumentException>(() => new SymbolLayout(["x"], ["t"]));
     }
 }
+
+public class CompilerBoundsTests
+{
+    [Fact]
+    public void Short_vectors_are_rejected_not_read_past()
+    {
+        var f = ExprCompiler.Compile([ExprParser.Parse("x * a"), ExprParser.Parse("y")], new SymbolLayout(["x", "y"], ["a"]));
+        var ok = new double[2];
+        f(0, [2, 3], [4], ok);
+        Assert.Equal([8.0, 3], ok);
+        Assert.Contains("state vector has 1 elements; the compiled function needs at least 2",
+            Assert.Throws<ArgumentException>(() => f(0, [1], [1], new double[2])).Message, StringComparison.Ordinal);
+        Assert.Contains("parameter vector has 0 elements",
+            Assert.Throws<ArgumentException>(() => f(0, [1, 2], [], new double[2])).Message, StringComparison.Ordinal);
+        Assert.Contains("output vector has 1 elements",
+            Assert.Throws<ArgumentException>(() => f(0, [1, 2], [1], new double[1])).Message, StringComparison.Ordinal);
+    }
+}
