@@ -16,6 +16,7 @@ public sealed class CompiledModel
         RightHandSide = ExprCompiler.Compile(model.ExpandedRates, layout);
         Jacobian = ExprCompiler.Compile(model.Jacobian, layout);
         ParameterJacobian = ExprCompiler.Compile(model.ParameterJacobian, layout);
+        TimeDerivative = ExprCompiler.Compile([.. model.ExpandedRates.Select(r => r.Differentiate(Sym.Time))], layout);
         Observables = ExprCompiler.Compile(model.ExpandedObservables, layout);
         InitialValues = ExprCompiler.Compile([.. model.States.Select(s => s.Initial)], layout);
         DoseAmounts = ExprCompiler.Compile([.. model.Treatments.Select(t => t switch
@@ -43,6 +44,9 @@ public sealed class CompiledModel
 
     /// <summary>∂f/∂p, row-major, StateCount × ParameterCount.</summary>
     public VectorFunction ParameterJacobian { get; }
+
+    /// <summary>∂f/∂t, one per state (zero for autonomous models), used by Rosenbrock methods.</summary>
+    public VectorFunction TimeDerivative { get; }
 
     /// <summary>The observables, in <see cref="Model.Observables"/> order.</summary>
     public VectorFunction Observables { get; }

@@ -130,6 +130,15 @@ public sealed class Model
         return values;
     }
 
+    /// <summary>Replaces every observable in an expression by its definition, so the result uses only states,
+    /// parameters and time (e.g. for an event condition written in terms of observables).</summary>
+    /// <param name="expression">The expression.</param>
+    public Expr Expand(Expr expression)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        return ExpandObservablesIn(expression).Simplify();
+    }
+
     private Expr ExpandObservablesIn(Expr e)
     {
         var map = new Dictionary<Symbol, Expr>();

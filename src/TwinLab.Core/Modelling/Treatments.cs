@@ -100,9 +100,9 @@ public abstract class Treatment
 {
     private protected Treatment(string name, Symbol target, DoseSchedule schedule)
     {
-        Name = name;
-        Target = target;
-        Schedule = schedule;
+        Name = name ?? throw new ArgumentNullException(nameof(name));
+        Target = target ?? throw new ArgumentNullException(nameof(target));
+        Schedule = schedule ?? throw new ArgumentNullException(nameof(schedule));
     }
 
     /// <summary>The treatment's name (e.g. <c>oral_dose</c>).</summary>
@@ -118,7 +118,14 @@ public abstract class Treatment
 /// <summary>An instantaneous dose: at each scheduled time, <see cref="Amount"/> is added to the target state.</summary>
 public sealed class Bolus : Treatment
 {
-    internal Bolus(string name, Symbol target, Expr amount, DoseSchedule schedule) : base(name, target, schedule) => Amount = amount;
+    /// <summary>Creates a bolus treatment (models add theirs with <see cref="ModelBuilder.Bolus"/>; a simulation can add
+    /// more, e.g. from the command line). The target is checked against the model where the treatment is used.</summary>
+    /// <param name="name">The treatment's name.</param>
+    /// <param name="target">The state that receives each dose.</param>
+    /// <param name="amount">The amount per dose: a constant or an expression of parameters.</param>
+    /// <param name="schedule">When the doses are given.</param>
+    public Bolus(string name, Symbol target, Expr amount, DoseSchedule schedule) : base(name, target, schedule) =>
+        Amount = amount ?? throw new ArgumentNullException(nameof(amount));
 
     /// <summary>The amount added per dose: a constant or an expression of parameters.</summary>
     public Expr Amount { get; }
@@ -131,9 +138,15 @@ public sealed class Bolus : Treatment
 /// to the target state's rate of change (so each infusion delivers <c>Rate × Duration</c>).</summary>
 public sealed class Infusion : Treatment
 {
-    internal Infusion(string name, Symbol target, Expr rate, double duration, DoseSchedule schedule) : base(name, target, schedule)
+    /// <summary>Creates an infusion treatment (models add theirs with <see cref="ModelBuilder.Infusion"/>).</summary>
+    /// <param name="name">The treatment's name.</param>
+    /// <param name="target">The state that receives the infusion.</param>
+    /// <param name="rate">Amount per time unit: a constant or an expression of parameters.</param>
+    /// <param name="duration">How long each infusion lasts (positive).</param>
+    /// <param name="schedule">When each infusion starts.</param>
+    public Infusion(string name, Symbol target, Expr rate, double duration, DoseSchedule schedule) : base(name, target, schedule)
     {
-        Rate = rate;
+        Rate = rate ?? throw new ArgumentNullException(nameof(rate));
         Duration = duration;
     }
 
