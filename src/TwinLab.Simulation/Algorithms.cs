@@ -90,8 +90,19 @@ public sealed class Tsit5 : OdeAlgorithm
 /// <summary>The Dormand–Prince 5(4) pair (1980) with Hairer's continuous extension, as in DOPRI5 and MATLAB's ode45.</summary>
 public sealed class DormandPrince5 : OdeAlgorithm
 {
+    private readonly double? _step;
+
+    /// <summary>A fixed step size; null (the default) for adaptive steps with error control.</summary>
+    public double? Step
+    {
+        get => _step;
+        init => _step = value is { } h ? Positive(h, nameof(Step)) : null;
+    }
+
     /// <inheritdoc />
     public override string Name => "DormandPrince5";
+
+    internal override double? FixedStep => Step;
 
     internal override Stepper CreateStepper(OdeSystem system) => new ExplicitRungeKuttaStepper(system, ButcherTableau.DormandPrince5);
 }
