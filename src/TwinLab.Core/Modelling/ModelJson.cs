@@ -66,6 +66,8 @@ public static class ModelJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         AllowTrailingCommas = false,
+        // Prior parameters may be infinite (a truncated normal bounded on one side): written as "Infinity".
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         ReadCommentHandling = JsonCommentHandling.Disallow,
     };
 

@@ -23,6 +23,27 @@ public class ModelJsonTests
     }
 
     [Fact]
+    public void Every_prior_kind_round_trips_including_infinite_truncation()
+    {
+        var m = new ModelBuilder("priors");
+        var x = m.State("x", 1);
+        m.Rate(x, 0);
+        m.Parameter("a", 1, prior: Prior.Normal(1, 2));
+        m.Parameter("b", 1, prior: Prior.LogNormal(1, 0.5));
+        m.Parameter("c", 1, prior: Prior.Uniform(0, 2));
+        m.Parameter("d", 1, prior: Prior.LogUniform(0.1, 10));
+        m.Parameter("e", 1, prior: Prior.TruncatedNormal(0, 1, 0, double.PositiveInfinity));
+        m.Parameter("f", 0.5, prior: Prior.Beta(2, 2));
+        m.Parameter("g", 1, prior: Prior.Gamma(2, 1));
+        var model = m.Build();
+        var json = ModelJson.Serialize(model);
+        Assert.Contains("\"Infinity\"", json, StringComparison.Ordinal);
+        var loaded = ModelJson.Deserialize(json);
+        Assert.Equal(model.Digest, loaded.Digest);
+        Assert.Equal(model.Parameters.Select(p => p.Prior), loaded.Parameters.Select(p => p.Prior));
+    }
+
+    [Fact]
     public void Save_writes_atomically_and_load_reads_back()
     {
         var model = ModelLibrary.Get("pk-oral-1cmt");
@@ -164,6 +185,10 @@ public class ModelJsonTests
             {
                 ModelJson.Save(model, Path.Combine(dir.FullName, model.Name + ".json"));
             }
+            var truncated = new ModelBuilder("truncated");
+            truncated.Rate(truncated.State("x", 1), 0);
+            truncated.Parameter("e", 1, prior: Prior.TruncatedNormal(0, 1, 0, double.PositiveInfinity));
+            ModelJson.Save(truncated.Build(), Path.Combine(dir.FullName, "truncated.json"));
             File.WriteAllText(Path.Combine(dir.FullName, "bad.json.invalid"),
                 Json(Build()).Replace("\"unit\": \"mg\"", "\"unit\": \"mg\", \"colour\": \"red\"", StringComparison.Ordinal));
             var schema = Path.Combine(DebianPython.RepositoryRoot, "data-schemas", "model.schema.json");
@@ -178,9 +203,9 @@ public class ModelJsonTests
                     print(p.name, "valid" if not errors else "invalid: " + errors[0].message)
                 """;
             var report = DebianPython.Run(script, schema, dir.FullName);
-            foreach (var model in ModelLibrary.All)
+            foreach (var name in ModelLibrary.Names.Append("truncated"))
             {
-                Assert.Contains($"{model.Name}.json valid", report, StringComparison.Ordinal);
+                Assert.Contains($"{name}.json valid", report, StringComparison.Ordinal);
             }
             Assert.Contains("bad.json.invalid invalid: Additional properties are not allowed ('colour'", report, StringComparison.Ordinal);
         }
