@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TwinLab.Core.Distributions;
+using TwinLab.TestSupport;
 
 namespace TwinLab.Core.Tests.Distributions;
 
@@ -26,11 +26,6 @@ public sealed record ReferenceValues(
 /// </summary>
 public static class ScipyReference
 {
-    private const string Python = "/usr/bin/python3";
-
-    private const string SetupHint =
-        "Run environment/setup.sh, which installs Debian's python3-scipy (the python3 first on PATH may be a pyenv without SciPy; these tests use /usr/bin/python3).";
-
     // All numbers travel as strings (Python repr / .NET "R"), so ±inf survive and every double round-trips exactly.
     private const string Script = """
 import json, math, sys
@@ -115,11 +110,6 @@ json.dump(result, sys.stdout)
     public static (Dictionary<string, ReferenceValues> Univariate, Dictionary<string, double[]> Multivariate) Evaluate(
         IEnumerable<ReferenceCase> univariate, IEnumerable<MultivariateReferenceCase> multivariate)
     {
-        if (!File.Exists(Python))
-        {
-            throw new InvalidOperationException($"{Python} was not found, so SciPy reference values cannot be computed. {SetupHint}");
-        }
-
         var request = new JsonObject
         {
             ["univariate"] = new JsonArray([.. univariate.Select(c => (JsonNode)new JsonObject
@@ -140,37 +130,9 @@ json.dump(result, sys.stdout)
             })]),
         };
 
-        var start = new ProcessStartInfo(Python)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(Script);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {Python}. {SetupHint}");
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(request.ToJsonString());
-        process.StandardInput.Close();
-        if (!process.WaitForExit(120_000))
-        {
-            process.Kill();
-            throw new InvalidOperationException("The SciPy reference script did not finish within 120 s.");
-        }
+        var output = DebianPython.Run(Script, request.ToJsonString());
 
-        if (process.ExitCode == 3)
-        {
-            throw new InvalidOperationException($"{error.Result.Trim()} {SetupHint}");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"The SciPy reference script failed (exit code {process.ExitCode}): {error.Result}");
-        }
-
-        using JsonDocument document = JsonDocument.Parse(output.Result);
+        using JsonDocument document = JsonDocument.Parse(output);
         var univariateResults = new Dictionary<string, ReferenceValues>();
         foreach (JsonProperty property in document.RootElement.GetProperty("univariate").EnumerateObject())
         {

@@ -2,7 +2,7 @@ using TwinLab.Core.Distributions;
 using TwinLab.Core.Library;
 using TwinLab.Core.Modelling;
 using TwinLab.Core.Symbolic;
-using TwinLab.Core.Tests.Support;
+using TwinLab.TestSupport;
 
 namespace TwinLab.Core.Tests.Modelling;
 
@@ -202,7 +202,7 @@ public class ModelJsonTests
                     errors = list(v.iter_errors(json.load(open(p))))
                     print(p.name, "valid" if not errors else "invalid: " + errors[0].message)
                 """;
-            var report = DebianPython.Run(script, schema, dir.FullName);
+            var report = DebianPython.Run(script, "", schema, dir.FullName);
             foreach (var name in ModelLibrary.Names.Append("truncated"))
             {
                 Assert.Contains($"{name}.json valid", report, StringComparison.Ordinal);
