@@ -13,14 +13,14 @@ TWINLAB="$ROOT/twinlab"
 
 bash "$ROOT/environment/setup.sh"
 
-# Until the notebook runner exists: list the built-in models and describe each one.
+# Until the notebook runner exists: list the built-in models and show each one.
 model_catalogue() {
   "$TWINLAB" models
   local names name
   names="$("$TWINLAB" models --names)"
   for name in $names; do
     echo
-    "$TWINLAB" describe "$name"
+    "$TWINLAB" models show "$name"
   done
 }
 

@@ -31,7 +31,7 @@ internal static class TwinLabCli
     public static IReadOnlyList<CliCommand> CreateCommands(TextWriter output) =>
     [
         new ModelsCommand(output),
-        new DescribeCommand(output),
+        new SimulateCommand(output),
     ];
 
     /// <summary>Creates the root command with the given sub-commands and the standard help and version options.</summary>
@@ -102,6 +102,11 @@ internal static class TwinLabCli
         {
             error.WriteLine($"{ProgramName}: {exception.Message}");
             return ExitCodes.Usage;
+        }
+        catch (SolverFailedException exception)
+        {
+            error.WriteLine($"{ProgramName}: the solver failed: {exception.Message}");
+            return ExitCodes.Failure;
         }
         catch (OperationCanceledException)
         {

@@ -140,7 +140,7 @@ public sealed class Rosenbrock23 : OdeAlgorithm
 public sealed class AutoAlgorithm : OdeAlgorithm
 {
     /// <inheritdoc />
-    public override string Name => "Auto(Tsit5→Rosenbrock23)";
+    public override string Name => "Auto";
 
     internal override Stepper CreateStepper(OdeSystem system) => new ExplicitRungeKuttaStepper(system, ButcherTableau.Tsitouras5);
 

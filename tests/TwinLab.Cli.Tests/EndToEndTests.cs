@@ -17,9 +17,9 @@ public sealed class EndToEndTests
     }
 
     [Fact]
-    public void Describe_of_an_unknown_model_in_a_child_process_exits_two_with_a_message_on_standard_error()
+    public void Show_of_an_unknown_model_in_a_child_process_exits_two_with_a_message_on_standard_error()
     {
-        var (exitCode, output, error) = RunTwinLab("describe", "no-such-model");
+        var (exitCode, output, error) = RunTwinLab("models", "show", "no-such-model");
 
         Assert.Equal(2, exitCode);
         Assert.Equal("", output);

@@ -23,6 +23,7 @@ internal sealed class ModelsCommand(TextWriter output) : CliCommand(output)
             namesOnly,
         };
         command.SetAction(parseResult => Execute(parseResult.GetValue(namesOnly)));
+        command.Subcommands.Add(new ModelShowCommand(Output).Build());
         return command;
     }
 

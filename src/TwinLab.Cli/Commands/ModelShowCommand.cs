@@ -4,12 +4,12 @@ using TwinLab.Core.Modelling;
 
 namespace TwinLab.Cli.Commands;
 
-/// <summary><c>twinlab describe &lt;model&gt;</c>: prints what is known about one built-in model.</summary>
+/// <summary><c>twinlab models show &lt;model&gt;</c>: prints what is known about one built-in model.</summary>
 /// <param name="output">Where the description is written.</param>
-internal sealed class DescribeCommand(TextWriter output) : CliCommand(output)
+internal sealed class ModelShowCommand(TextWriter output) : CliCommand(output)
 {
     /// <summary>The command's name on the command line.</summary>
-    public const string Name = "describe";
+    public const string Name = "show";
 
     /// <inheritdoc />
     public override Command Build()
@@ -18,10 +18,10 @@ internal sealed class DescribeCommand(TextWriter output) : CliCommand(output)
         {
             Description = "The name of a built-in model (see 'twinlab models').",
         };
-        var format = new Option<DescribeFormat>("--format")
+        var format = new Option<ShowFormat>("--format")
         {
             Description = "text: equations, states, parameters, treatments and references; latex: the equations as LaTeX; json: the model file.",
-            DefaultValueFactory = _ => DescribeFormat.Text,
+            DefaultValueFactory = _ => ShowFormat.Text,
         };
         var command = new Command(Name, "Describe a built-in model: equations, states, parameters (values, units, bounds, priors), treatments, references and digest.")
         {
@@ -37,7 +37,7 @@ internal sealed class DescribeCommand(TextWriter output) : CliCommand(output)
     /// <param name="format">How to write it.</param>
     /// <returns><see cref="ExitCodes.Success"/>.</returns>
     /// <exception cref="UsageException">No built-in model has that name; the message lists the available names.</exception>
-    public int Execute(string modelName, DescribeFormat format = DescribeFormat.Text)
+    public int Execute(string modelName, ShowFormat format = ShowFormat.Text)
     {
         Model model;
         try
@@ -51,16 +51,16 @@ internal sealed class DescribeCommand(TextWriter output) : CliCommand(output)
 
         Output.Write(format switch
         {
-            DescribeFormat.Latex => model.ToLatex() + Environment.NewLine,
-            DescribeFormat.Json => ModelJson.Serialize(model),
+            ShowFormat.Latex => model.ToLatex() + Environment.NewLine,
+            ShowFormat.Json => ModelJson.Serialize(model),
             _ => model.ToText(),
         });
         return ExitCodes.Success;
     }
 }
 
-/// <summary>The output formats of <c>twinlab describe</c>.</summary>
-internal enum DescribeFormat
+/// <summary>The output formats of <c>twinlab models show</c>.</summary>
+internal enum ShowFormat
 {
     /// <summary>Readable text.</summary>
     Text,

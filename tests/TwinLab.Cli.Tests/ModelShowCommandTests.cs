@@ -3,7 +3,7 @@ using TwinLab.Core.Library;
 
 namespace TwinLab.Cli.Tests;
 
-public sealed class DescribeCommandTests
+public sealed class ModelShowCommandTests
 {
     public static TheoryData<string> ModelNames => new(ModelLibrary.All.Select(m => m.Name));
 
@@ -13,7 +13,7 @@ public sealed class DescribeCommandTests
     {
         var model = ModelLibrary.Get(name);
 
-        var run = CliRun.Of("describe", name);
+        var run = CliRun.Of("models", "show", name);
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         Assert.Equal("", run.Error);
@@ -26,8 +26,8 @@ public sealed class DescribeCommandTests
     {
         var model = ModelLibrary.Get("gompertz");
 
-        var latex = CliRun.Of("describe", "gompertz", "--format", "latex");
-        var json = CliRun.Of("describe", "gompertz", "--format", "json");
+        var latex = CliRun.Of("models", "show", "gompertz", "--format", "latex");
+        var json = CliRun.Of("models", "show", "gompertz", "--format", "json");
 
         Assert.Equal(model.ToLatex(), latex.Output.TrimEnd());
         Assert.Equal(model.Digest, TwinLab.Core.Modelling.ModelJson.Deserialize(json.Output).Digest);
@@ -36,7 +36,7 @@ public sealed class DescribeCommandTests
     [Fact]
     public void Describe_of_an_unknown_model_is_a_usage_error_that_lists_the_available_models()
     {
-        var run = CliRun.Of("describe", "no-such-model");
+        var run = CliRun.Of("models", "show", "no-such-model");
 
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Equal("", run.Output);
@@ -52,7 +52,7 @@ public sealed class DescribeCommandTests
     {
         using var output = new StringWriter();
 
-        var exception = Assert.Throws<UsageException>(() => new DescribeCommand(output).Execute("no-such-model"));
+        var exception = Assert.Throws<UsageException>(() => new ModelShowCommand(output).Execute("no-such-model"));
 
         Assert.IsType<KeyNotFoundException>(exception.InnerException);
         Assert.Equal("", output.ToString());
@@ -61,10 +61,10 @@ public sealed class DescribeCommandTests
     [Fact]
     public void Describe_without_a_model_is_a_usage_error()
     {
-        var run = CliRun.Of("describe");
+        var run = CliRun.Of("models", "show");
 
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Equal("", run.Output);
-        Assert.Contains("twinlab describe --help", run.Error, StringComparison.Ordinal);
+        Assert.Contains("twinlab models show --help", run.Error, StringComparison.Ordinal);
     }
 }
