@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using TwinLab.Core.Library;
 using TwinLab.Core.Modelling;
-using TwinLab.Core.Tests.Support;
+using TwinLab.TestSupport;
 
 namespace TwinLab.Core.Tests.Library;
 
@@ -292,7 +292,7 @@ public partial class ModelLibraryTests
         var model = ModelLibrary.Get("de-pillis-2005");
         var p = model.NominalParameters();
         var infusion = Assert.IsType<Infusion>(Assert.Single(model.Treatments));
-        var output = DebianPython.Run(script, string.Join(",", model.Parameters.Select(q => q.Name)), Join(p),
+        var output = DebianPython.Run(script, "", string.Join(",", model.Parameters.Select(q => q.Name)), Join(p),
             Join(model.Compiled.Initial(p)), Join(infusion.Schedule.Times), Join([infusion.Duration]));
         var finals = output.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         Assert.True(finals[0] > 0.5 / p[model.ParameterIndex("b")], $"untreated tumour after 90 days: {finals[0]:G3} cells");
@@ -324,7 +324,7 @@ public partial class ModelLibraryTests
         var model = ModelLibrary.Get("de-pillis-2005");
         var p = model.NominalParameters();
         double[] y = [1.1e7, 3.5e5, 1.3e5, 8.7e10, 1.5, 1.6];
-        var lines = DebianPython.Run(script, string.Join(",", model.Parameters.Select(q => q.Name)), Join(p), Join(y))
+        var lines = DebianPython.Run(script, "", string.Join(",", model.Parameters.Select(q => q.Name)), Join(p), Join(y))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var expectedJacobian = lines[0].Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         var expectedParameterJacobian = lines[1].Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
