@@ -198,6 +198,13 @@ public sealed class OdeProblem
     public Solution Solve(OdeAlgorithm? algorithm = null, CancellationToken cancellationToken = default) =>
         new Integrator(this, algorithm ?? new AutoAlgorithm(), cancellationToken).Run();
 
+    /// <summary>This problem for many virtual patients: each row of <paramref name="patients"/> replaces some
+    /// parameters or initial values (and may add doses); everything else is shared.</summary>
+    /// <param name="patients">The patients.</param>
+    /// <exception cref="ArgumentException">A column names neither a parameter nor a state of the model.</exception>
+    public Ensembles.EnsembleProblem Ensemble(Ensembles.PatientTable patients) =>
+        new(this, patients ?? throw new ArgumentNullException(nameof(patients)));
+
     /// <summary>The value of an expression of parameters with this problem's parameter values.</summary>
     internal double EvaluateParameters(Expr e) => e.Evaluate(s => _parameters[Model.ParameterIndex(s.Name)]);
 }

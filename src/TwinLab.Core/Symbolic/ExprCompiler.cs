@@ -55,8 +55,12 @@ public sealed class SymbolLayout
         }
     }
 
-    /// <summary>Finds a symbol's slot.</summary>
-    internal bool TryGetSlot(string name, out bool isState, out int index)
+    /// <summary>Finds where a symbol's value is read from.</summary>
+    /// <param name="name">The symbol's name.</param>
+    /// <param name="isState">Whether it is a state (else a parameter).</param>
+    /// <param name="index">Its index in the state or parameter vector.</param>
+    /// <returns>Whether the layout defines the symbol.</returns>
+    public bool TryGetSlot(string name, out bool isState, out int index)
     {
         var found = _slots.TryGetValue(name, out var slot);
         (isState, index) = slot;
@@ -83,7 +87,7 @@ public static class ExprCompiler
     private static readonly MethodInfo ThrowTooShort = typeof(ExprCompiler).GetMethod(nameof(TooShort), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     /// <summary>Largest integer exponent expanded into multiplications; larger ones call <see cref="Math.Pow"/>.</summary>
-    internal const int MaxExpandedPower = 16;
+    public const int MaxExpandedPower = 16;
 
     /// <summary>Compiles expressions into one function that evaluates all of them.</summary>
     /// <param name="outputs">The expressions, in output order.</param>
@@ -103,6 +107,39 @@ public static class ExprCompiler
         new Emitter(method.GetILGenerator(), layout).EmitAll(outputs);
         // A delegate closed over a target invokes faster than an open static one.
         return method.CreateDelegate<VectorFunction>(new Target());
+    }
+
+    /// <summary>The non-trivial sub-expressions that occur more than once across <paramref name="outputs"/>: each is
+    /// worth computing once into a local by any backend that compiles these expressions.</summary>
+    /// <param name="outputs">The expressions compiled together.</param>
+    public static IReadOnlySet<Expr> SharedSubexpressions(IReadOnlyList<Expr> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        var seen = new HashSet<Expr>();
+        var shared = new HashSet<Expr>();
+        var stack = new Stack<Expr>();
+        foreach (var output in outputs)
+        {
+            stack.Push(output);
+        }
+        while (stack.Count > 0)
+        {
+            var e = stack.Pop();
+            if (e is Constant or Symbol)
+            {
+                continue;
+            }
+            if (!seen.Add(e))
+            {
+                shared.Add(e);
+                continue; // its children are counted once, as part of it
+            }
+            foreach (var child in e.Children)
+            {
+                stack.Push(child);
+            }
+        }
+        return shared;
     }
 
     /// <summary>The integer power used by both the tree evaluator and compiled code, so both give identical bits:
@@ -145,12 +182,12 @@ public static class ExprCompiler
 
         private readonly Dictionary<string, LocalBuilder> _symbols = new(StringComparer.Ordinal);
         private readonly Dictionary<Expr, LocalBuilder> _shared = [];
-        private HashSet<Expr> _sharedCandidates = [];
+        private IReadOnlySet<Expr> _sharedCandidates = new HashSet<Expr>();
 
         public void EmitAll(IReadOnlyList<Expr> outputs)
         {
             LoadSymbols(outputs);
-            _sharedCandidates = FindShared(outputs);
+            _sharedCandidates = SharedSubexpressions(outputs);
             // Shared sub-expressions are computed up front, in dependency order, so every use (including one inside
             // a conditional branch) finds its local initialised.
             foreach (var e in outputs)
@@ -237,35 +274,6 @@ public static class ExprCompiler
                 il.Emit(OpCodes.Stloc, local);
                 _symbols[name] = local;
             }
-        }
-
-        private static HashSet<Expr> FindShared(IReadOnlyList<Expr> outputs)
-        {
-            var seen = new HashSet<Expr>();
-            var shared = new HashSet<Expr>();
-            var stack = new Stack<Expr>();
-            foreach (var output in outputs)
-            {
-                stack.Push(output);
-            }
-            while (stack.Count > 0)
-            {
-                var e = stack.Pop();
-                if (e is Constant or Symbol)
-                {
-                    continue;
-                }
-                if (!seen.Add(e))
-                {
-                    shared.Add(e);
-                    continue; // its children are counted once, as part of it
-                }
-                foreach (var child in e.Children)
-                {
-                    stack.Push(child);
-                }
-            }
-            return shared;
         }
 
         private void PrecomputeShared(Expr e)

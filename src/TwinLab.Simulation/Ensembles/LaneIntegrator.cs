@@ -1,0 +1,591 @@
+using System.Numerics;
+using TwinLab.Core.Modelling;
+using TwinLab.Core.Symbolic;
+
+namespace TwinLab.Simulation.Ensembles;
+
+/// <summary>
+/// Tsit5 over SIMD lanes: every lane is one trajectory with its own parameters, time, step size, error control, doses
+/// and saved points. Lanes that have finished or failed are masked (their step size is zero and nothing of theirs
+/// changes), so they never hold the others back, and no lane's arithmetic depends on its neighbours: a trajectory's
+/// result is the same whichever lanes, block or thread it shares. The same code with one lane is the scalar reference.
+/// </summary>
+internal sealed class LaneIntegrator<TL, T>
+    where TL : struct, ILanes<TL, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private const double Safety = 0.9, MinFactor = 0.2, MaxFactor = 10, Beta = 0.04;
+    private static readonly double Exponent = (1.0 / 5) - (0.75 * Beta);
+
+    /// <summary>Sixteen units in the last place, relative: below this a lane's step no longer moves its time.</summary>
+    private static readonly double StepFloor = 16 * (typeof(T) == typeof(float) ? Math.Pow(2, -23) : Math.Pow(2, -52));
+
+    private readonly EnsembleContext _context;
+    private readonly LaneFunction<TL> _rhs;
+    private readonly int _n, _p, _lanes;
+    private readonly TL[] _y, _yNew, _stage, _parameters, _fresh, _atol;
+    private readonly TL[][] _k;
+    private readonly TL[][] _a;
+    private readonly TL[] _c, _e;
+    private readonly T[] _scratch;
+    private readonly double[] _laneState, _laneParameters, _laneOutput;
+    private readonly DoseList[] _doses;
+    private readonly int[] _doseCursor, _saveCursor, _trajectory;
+    private readonly double[] _eventOld, _eventNew;
+
+    public LaneIntegrator(EnsembleContext context, LaneFunction<TL> rhs)
+    {
+        _context = context;
+        _rhs = rhs;
+        _n = context.Model.States.Count;
+        _p = context.Model.Parameters.Count;
+        _lanes = TL.Count;
+        _y = new TL[_n];
+        _yNew = new TL[_n];
+        _stage = new TL[_n];
+        _fresh = new TL[_n];
+        _parameters = new TL[_p];
+        _k = [.. Enumerable.Range(0, 7).Select(_ => new TL[_n])];
+        var tableau = ButcherTableau.Tsitouras5;
+        _a = [.. tableau.A.Select(row => row.Select(TL.Constant).ToArray())];
+        _c = [.. tableau.C.Select(TL.Constant)];
+        _e = [.. tableau.E!.Select(TL.Constant)];
+        _atol = [.. context.AbsoluteTolerances.Select(TL.Constant)];
+        _scratch = new T[_lanes];
+        _laneState = new double[_n];
+        _laneParameters = new double[_p];
+        _laneOutput = new double[Math.Max(_n, context.EventCount)];
+        _doses = new DoseList[_lanes];
+        _doseCursor = new int[_lanes];
+        _saveCursor = new int[_lanes];
+        _trajectory = new int[_lanes];
+        _eventOld = new double[_lanes * context.EventCount];
+        _eventNew = new double[context.EventCount];
+    }
+
+    private static bool IsSet(TL mask, int lane) => !T.IsZero(TL.Lane(mask, lane));
+
+    private TL Gather(Func<int, double> value)
+    {
+        for (var l = 0; l < _lanes; l++)
+        {
+            _scratch[l] = T.CreateTruncating(value(l));
+        }
+        return TL.Load(_scratch);
+    }
+
+    private TL SetLane(TL vector, int lane, double value)
+    {
+        TL.Store(vector, _scratch);
+        _scratch[lane] = T.CreateTruncating(value);
+        return TL.Load(_scratch);
+    }
+
+    /// <summary>Sets one lane of a mask to true (all bits set) or false.</summary>
+    private TL SetMask(TL mask, int lane, bool value)
+    {
+        TL.Store(mask, _scratch);
+        _scratch[lane] = value ? TL.Lane(TL.True, 0) : T.Zero;
+        return TL.Load(_scratch);
+    }
+
+    private static double Get(TL vector, int lane) => double.CreateTruncating(TL.Lane(vector, lane));
+
+    /// <summary>Integrates trajectories first .. first + count − 1 (count ≤ lanes; spare lanes stay idle).</summary>
+    public void Run(int first, int count, TrajectorySink sink)
+    {
+        var ctx = _context;
+        var start = ctx.Start;
+        var end = ctx.End;
+        var saveAt = ctx.SaveAt;
+
+        // Load each lane's patient; apply doses at the start; save the points at the start time.
+        var y0 = new double[_lanes * _n];
+        var parameters = new double[_lanes * _p];
+        for (var l = 0; l < _lanes; l++)
+        {
+            var trajectory = first + Math.Min(l, count - 1);
+            _trajectory[l] = trajectory;
+            var p = parameters.AsSpan(l * _p, _p);
+            var y = y0.AsSpan(l * _n, _n);
+            ctx.Patients.Parameters(trajectory, p);
+            ctx.Patients.Initial(trajectory, p, y);
+            _doses[l] = ctx.Patients.Doses(trajectory, p);
+            _doseCursor[l] = 0;
+            ApplyDoses(l, start, y);
+            _saveCursor[l] = 0;
+            if (l < count)
+            {
+                while (_saveCursor[l] < saveAt.Length && saveAt[_saveCursor[l]] == start)
+                {
+                    sink.Save(trajectory, _saveCursor[l], start, y);
+                    _saveCursor[l]++;
+                }
+            }
+        }
+        for (var m = 0; m < _n; m++)
+        {
+            _y[m] = Gather(l => y0[(l * _n) + m]);
+        }
+        for (var k = 0; k < _p; k++)
+        {
+            _parameters[k] = Gather(l => parameters[(l * _p) + k]);
+        }
+
+        var t = TL.Constant(start);
+        var stop = Gather(l => NextStop(l, start));
+        var active = TL.Constant(0);
+        for (var l = 0; l < count; l++)
+        {
+            active = SetMask(active, l, true);
+        }
+        var nextSave = Gather(l => _saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
+        _rhs(t, _y, _parameters, _k[0]);
+        for (var l = 0; l < _lanes && ctx.EventCount > 0; l++)
+        {
+            EvaluateEvents(l, start, _eventOld.AsSpan(l * ctx.EventCount, ctx.EventCount), fromVector: _y);
+        }
+
+        var fixedStep = ctx.FixedStep;
+        var h = fixedStep is { } fs ? TL.Constant(fs) : InitialStep(t, stop);
+        var facOld = TL.Constant(1e-4);
+        var lastRejected = TL.Constant(0);
+        var steps = TL.Constant(0);
+        var attempts = TL.Constant(0);
+        var zero = TL.Constant(0);
+        var one = TL.Constant(1);
+        var rtol = TL.Constant(ctx.RelTol);
+        var maxSteps = TL.Constant(ctx.MaxSteps);
+        var iteration = 0;
+
+        while (TL.Any(active))
+        {
+            if ((++iteration & 63) == 0)
+            {
+                ctx.Cancellation.ThrowIfCancellationRequested();
+            }
+
+            // Step size: land exactly on the next stop (dose or end) when within 1 % of it.
+            TL last;
+            if (fixedStep is not null)
+            {
+                var slack = TL.Multiply(TL.Constant(1e-12), TL.Max(one, TL.Abs(stop)));
+                last = TL.LessOrEqual(TL.Subtract(stop, slack), TL.Add(t, h));
+            }
+            else
+            {
+                last = TL.LessOrEqual(stop, TL.MultiplyAdd(TL.Constant(1.01), h, t));
+            }
+            var hs = TL.Select(active, TL.Select(last, TL.Subtract(stop, t), h), zero);
+
+            // The seven stages; the last is evaluated at the new point (first same as last).
+            for (var i = 1; i < 7; i++)
+            {
+                var row = _a[i];
+                var target = i == 6 ? _yNew : _stage;
+                for (var m = 0; m < _n; m++)
+                {
+                    var acc = TL.Multiply(row[0], _k[0][m]);
+                    for (var j = 1; j < i; j++)
+                    {
+                        acc = TL.MultiplyAdd(row[j], _k[j][m], acc);
+                    }
+                    target[m] = TL.MultiplyAdd(hs, acc, _y[m]);
+                }
+                _rhs(TL.MultiplyAdd(_c[i], hs, t), target, _parameters, _k[i]);
+            }
+
+            var finite = TL.True;
+            for (var m = 0; m < _n; m++)
+            {
+                finite = TL.And(finite, TL.IsFinite(_yNew[m]));
+            }
+            TL errorNorm;
+            if (fixedStep is null)
+            {
+                var sum = zero;
+                for (var m = 0; m < _n; m++)
+                {
+                    var e = TL.Multiply(_e[0], _k[0][m]);
+                    for (var j = 1; j < 7; j++)
+                    {
+                        e = TL.MultiplyAdd(_e[j], _k[j][m], e);
+                    }
+                    e = TL.Multiply(hs, e);
+                    var scale = TL.MultiplyAdd(rtol, TL.Max(TL.Abs(_y[m]), TL.Abs(_yNew[m])), _atol[m]);
+                    var r = TL.Divide(e, scale);
+                    sum = TL.MultiplyAdd(r, r, sum);
+                }
+                errorNorm = TL.Sqrt(TL.Divide(sum, TL.Constant(_n)));
+                finite = TL.And(finite, TL.IsFinite(errorNorm));
+                foreach (var m in ctx.NonNegativeStates)
+                {
+                    var violation = TL.Less(_yNew[m], TL.Negate(_atol[m]));
+                    errorNorm = TL.Select(violation, TL.Constant(2), errorNorm);
+                }
+            }
+            else
+            {
+                errorNorm = zero;
+            }
+            var accept = TL.And(active, TL.And(finite, TL.LessOrEqual(errorNorm, one)));
+            var tNew = TL.Select(last, stop, TL.Add(t, hs));
+            attempts = TL.Add(attempts, TL.Select(active, one, zero));
+            steps = TL.Add(steps, TL.Select(accept, one, zero));
+
+            // Saved points and events inside the step, from each lane's dense output (before the state moves on).
+            var saving = TL.And(accept, TL.LessOrEqual(nextSave, tNew));
+            if (TL.Any(saving) || (ctx.EventCount > 0 && TL.Any(accept)))
+            {
+                for (var l = 0; l < count; l++)
+                {
+                    if (!IsSet(accept, l))
+                    {
+                        continue;
+                    }
+                    var tl = Get(t, l);
+                    var hl = Get(hs, l);
+                    var tn = Get(tNew, l);
+                    var isLast = IsSet(last, l);
+                    while (_saveCursor[l] < saveAt.Length && (saveAt[_saveCursor[l]] < tn || (!isLast && saveAt[_saveCursor[l]] == tn)))
+                    {
+                        var s = saveAt[_saveCursor[l]];
+                        Interpolate(l, s == tn ? 1 : (s - tl) / hl, hl, _laneState);
+                        sink.Save(_trajectory[l], _saveCursor[l], s, _laneState);
+                        _saveCursor[l]++;
+                    }
+                    if (ctx.EventCount > 0)
+                    {
+                        LocateEvents(l, tl, hl, tn, sink);
+                    }
+                    nextSave = SetLane(nextSave, l, _saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
+                }
+            }
+
+            // Accepted lanes move on; the first stage of the next step is the last of this one.
+            for (var m = 0; m < _n; m++)
+            {
+                _y[m] = TL.Select(accept, _yNew[m], _y[m]);
+                _k[0][m] = TL.Select(accept, _k[6][m], _k[0][m]);
+            }
+            t = TL.Select(accept, tNew, t);
+            var restart = zero;
+            foreach (var m in ctx.NonNegativeStates)
+            {
+                var projected = TL.And(accept, TL.Less(_y[m], zero));
+                _y[m] = TL.Select(projected, zero, _y[m]);
+                restart = TL.Or(restart, projected);
+            }
+
+            // Step-size control (Hairer's PI controller), lane by lane.
+            if (fixedStep is null)
+            {
+                var fac11 = TL.Exp(TL.Multiply(TL.Constant(Exponent), TL.Log(errorNorm)));
+                var fac = TL.Divide(fac11, TL.Exp(TL.Multiply(TL.Constant(Beta), TL.Log(facOld))));
+                fac = TL.Min(TL.Max(TL.Divide(fac, TL.Constant(Safety)), TL.Constant(1 / MaxFactor)), TL.Constant(1 / MinFactor));
+                var hAccepted = TL.Divide(hs, fac);
+                hAccepted = TL.Select(lastRejected, TL.Min(hAccepted, hs), hAccepted);
+                hAccepted = TL.Select(last, TL.Max(hAccepted, h), hAccepted);
+                var hRejected = TL.Select(finite,
+                    TL.Divide(hs, TL.Min(TL.Constant(1 / MinFactor), TL.Divide(fac11, TL.Constant(Safety)))),
+                    TL.Multiply(hs, TL.Constant(0.25)));
+                facOld = TL.Select(accept, TL.Max(errorNorm, TL.Constant(1e-4)), facOld);
+                var rejected = TL.And(active, TL.Not(accept));
+                h = TL.Select(accept, hAccepted, TL.Select(rejected, hRejected, h));
+                lastRejected = rejected;
+
+                // Step-size underflow ends a lane.
+                var tiny = TL.Multiply(TL.Constant(StepFloor), TL.Max(one, TL.Abs(t)));
+                var underflow = TL.And(rejected, TL.Less(h, tiny));
+                if (TL.Any(underflow))
+                {
+                    for (var l = 0; l < count; l++)
+                    {
+                        if (IsSet(underflow, l) && IsSet(active, l))
+                        {
+                            sink.Finish(_trajectory[l], IsSet(finite, l) ? SolutionStatus.StepSizeTooSmall : SolutionStatus.NonFiniteState,
+                                (int)Get(steps, l), (int)(Get(attempts, l) - Get(steps, l)));
+                            active = SetMask(active, l, false);
+                        }
+                    }
+                }
+            }
+            else
+            {
+                var failed = TL.And(active, TL.Not(finite));
+                if (TL.Any(failed))
+                {
+                    for (var l = 0; l < count; l++)
+                    {
+                        if (IsSet(failed, l))
+                        {
+                            sink.Finish(_trajectory[l], SolutionStatus.NonFiniteState, (int)Get(steps, l), 0);
+                            active = SetMask(active, l, false);
+                        }
+                    }
+                }
+            }
+
+            // Lanes that reached their stop: doses, points saved at the stop, the next stop, or the end.
+            var reached = TL.And(accept, last);
+            if (TL.Any(reached))
+            {
+                for (var l = 0; l < count; l++)
+                {
+                    if (!IsSet(reached, l))
+                    {
+                        continue;
+                    }
+                    var time = Get(t, l);
+                    for (var m = 0; m < _n; m++)
+                    {
+                        _laneState[m] = Get(_y[m], l);
+                    }
+                    if (ApplyDoses(l, time, _laneState))
+                    {
+                        for (var m = 0; m < _n; m++)
+                        {
+                            _y[m] = SetLane(_y[m], l, _laneState[m]);
+                        }
+                        restart = SetMask(restart, l, true);
+                        if (ctx.EventCount > 0)
+                        {
+                            EvaluateEvents(l, time, _eventNew, fromVector: null);
+                            RecordDoseCrossings(l, time, sink);
+                        }
+                    }
+                    while (_saveCursor[l] < saveAt.Length && saveAt[_saveCursor[l]] == time)
+                    {
+                        sink.Save(_trajectory[l], _saveCursor[l], time, _laneState);
+                        _saveCursor[l]++;
+                    }
+                    nextSave = SetLane(nextSave, l, _saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
+                    if (time >= end)
+                    {
+                        sink.Finish(_trajectory[l], SolutionStatus.Success, (int)Get(steps, l), (int)(Get(attempts, l) - Get(steps, l)));
+                        active = SetMask(active, l, false);
+                    }
+                    else
+                    {
+                        stop = SetLane(stop, l, NextStop(l, time));
+                    }
+                }
+            }
+
+            // A lane whose state jumped (dose, projection) restarts its first stage; the others keep theirs.
+            if (TL.Any(restart))
+            {
+                _rhs(t, _y, _parameters, _fresh);
+                for (var m = 0; m < _n; m++)
+                {
+                    _k[0][m] = TL.Select(restart, _fresh[m], _k[0][m]);
+                }
+            }
+
+            var exhausted = TL.And(active, TL.LessOrEqual(maxSteps, attempts));
+            if (TL.Any(exhausted))
+            {
+                for (var l = 0; l < count; l++)
+                {
+                    if (IsSet(exhausted, l))
+                    {
+                        sink.Finish(_trajectory[l], SolutionStatus.MaxStepsReached, (int)Get(steps, l), (int)(Get(attempts, l) - Get(steps, l)));
+                        active = SetMask(active, l, false);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The next dose time after <paramref name="time"/>, or the end of the span.</summary>
+    private double NextStop(int lane, double time)
+    {
+        var doses = _doses[lane];
+        var cursor = _doseCursor[lane];
+        while (cursor < doses.Times.Length && doses.Times[cursor] <= time)
+        {
+            cursor++;
+        }
+        return cursor < doses.Times.Length ? Math.Min(doses.Times[cursor], _context.End) : _context.End;
+    }
+
+    /// <summary>Adds the lane's doses scheduled at exactly <paramref name="time"/>; returns whether there were any.</summary>
+    private bool ApplyDoses(int lane, double time, Span<double> state)
+    {
+        var doses = _doses[lane];
+        var any = false;
+        while (_doseCursor[lane] < doses.Times.Length && doses.Times[_doseCursor[lane]] <= time)
+        {
+            var d = _doseCursor[lane]++;
+            if (doses.Times[d] == time)
+            {
+                state[doses.States[d]] += doses.Amounts[d];
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /// <summary>Tsitouras' dense output for one lane of the current step (before the state is updated).</summary>
+    private void Interpolate(int lane, double theta, double h, Span<double> result)
+    {
+        var r = ButcherTableau.Tsitouras5.DenseCoefficients!;
+        Span<double> b = stackalloc double[7];
+        for (var i = 0; i < 7; i++)
+        {
+            var ri = r[i];
+            b[i] = theta * (ri[0] + (theta * (ri[1] + (theta * (ri[2] + (theta * ri[3]))))));
+        }
+        for (var m = 0; m < _n; m++)
+        {
+            var sum = 0.0;
+            for (var i = 0; i < 7; i++)
+            {
+                sum += b[i] * Get(_k[i][m], lane);
+            }
+            result[m] = Get(_y[m], lane) + (h * sum);
+        }
+    }
+
+    private TL InitialStep(TL t, TL stop)
+    {
+        // Hairer's HINIT, lane-wise (as in the scalar integrator).
+        var ctx = _context;
+        var rtol = TL.Constant(ctx.RelTol);
+        var n = TL.Constant(_n);
+        TL d0 = TL.Constant(0), d1 = TL.Constant(0);
+        for (var m = 0; m < _n; m++)
+        {
+            var sk = TL.MultiplyAdd(rtol, TL.Abs(_y[m]), _atol[m]);
+            var a = TL.Divide(_y[m], sk);
+            var b = TL.Divide(_k[0][m], sk);
+            d0 = TL.MultiplyAdd(a, a, d0);
+            d1 = TL.MultiplyAdd(b, b, d1);
+        }
+        d0 = TL.Sqrt(TL.Divide(d0, n));
+        d1 = TL.Sqrt(TL.Divide(d1, n));
+        var small = TL.Constant(1e-5);
+        var h0 = TL.Select(TL.Or(TL.Less(d0, small), TL.Less(d1, small)), TL.Constant(1e-6), TL.Multiply(TL.Constant(0.01), TL.Divide(d0, d1)));
+        h0 = TL.Min(h0, TL.Subtract(stop, t));
+        for (var m = 0; m < _n; m++)
+        {
+            _stage[m] = TL.MultiplyAdd(h0, _k[0][m], _y[m]);
+        }
+        _rhs(TL.Add(t, h0), _stage, _parameters, _fresh);
+        var d2 = TL.Constant(0);
+        for (var m = 0; m < _n; m++)
+        {
+            var sk = TL.MultiplyAdd(rtol, TL.Abs(_y[m]), _atol[m]);
+            var d = TL.Divide(TL.Subtract(_fresh[m], _k[0][m]), sk);
+            d2 = TL.MultiplyAdd(d, d, d2);
+        }
+        d2 = TL.Divide(TL.Sqrt(TL.Divide(d2, n)), h0);
+        var dMax = TL.Max(d1, d2);
+        var h1 = TL.Select(TL.LessOrEqual(dMax, TL.Constant(1e-15)),
+            TL.Max(TL.Constant(1e-6), TL.Multiply(h0, TL.Constant(1e-3))),
+            TL.Exp(TL.Divide(TL.Log(TL.Divide(TL.Constant(0.01), dMax)), TL.Constant(5))));
+        var h = TL.Min(TL.Multiply(TL.Constant(100), h0), h1);
+        // Lanes where the estimate is not finite start from a small fraction of the span.
+        return TL.Select(TL.IsFinite(h), h, TL.Multiply(TL.Constant(1e-6), TL.Subtract(stop, t)));
+    }
+
+    private void EvaluateEvents(int lane, double time, Span<double> output, TL[]? fromVector)
+    {
+        if (fromVector is not null)
+        {
+            for (var m = 0; m < _n; m++)
+            {
+                _laneState[m] = Get(fromVector[m], lane);
+            }
+        }
+        for (var k = 0; k < _p; k++)
+        {
+            _laneParameters[k] = Get(_parameters[k], lane);
+        }
+        _context.Events!(time, _laneState, _laneParameters, output);
+    }
+
+    private void LocateEvents(int lane, double t, double h, double tNew, TrajectorySink sink)
+    {
+        var count = _context.EventCount;
+        var old = _eventOld.AsSpan(lane * count, count);
+        EvaluateEvents(lane, tNew, _eventNew, fromVector: _yNew);
+        for (var e = 0; e < count; e++)
+        {
+            var direction = _context.EventDirections[e];
+            if (Crosses(direction, old[e], _eventNew[e]))
+            {
+                // Illinois regula falsi on the dense output, to 1e-12 of the step.
+                double a = 0, b = 1, fa = old[e], fb = _eventNew[e];
+                var side = 0;
+                for (var it = 0; it < 100 && (b - a) * h > 1e-12 * h; it++)
+                {
+                    var c = ((a * fb) - (b * fa)) / (fb - fa);
+                    if (!(c > a && c < b))
+                    {
+                        c = 0.5 * (a + b);
+                    }
+                    Interpolate(lane, c, h, _laneState);
+                    _context.Events!(t + (c * h), _laneState, _laneParameters, _laneOutput);
+                    var fc = _laneOutput[e];
+                    if (Math.Sign(fc) == Math.Sign(fb))
+                    {
+                        (b, fb) = (c, fc);
+                        fa = side == -1 ? fa / 2 : fa;
+                        side = -1;
+                    }
+                    else
+                    {
+                        (a, fa) = (c, fc);
+                        fb = side == 1 ? fb / 2 : fb;
+                        side = 1;
+                    }
+                }
+                sink.Event(_trajectory[lane], _context.EventReducers[e], t + (b * h));
+            }
+        }
+        _eventNew.AsSpan(0, count).CopyTo(old);
+    }
+
+    private void RecordDoseCrossings(int lane, double time, TrajectorySink sink)
+    {
+        var count = _context.EventCount;
+        var old = _eventOld.AsSpan(lane * count, count);
+        for (var e = 0; e < count; e++)
+        {
+            if (Crosses(_context.EventDirections[e], old[e], _eventNew[e]))
+            {
+                sink.Event(_trajectory[lane], _context.EventReducers[e], time);
+            }
+        }
+        _eventNew.AsSpan(0, count).CopyTo(old);
+    }
+
+    private static bool Crosses(CrossingDirection direction, double before, double after) => direction switch
+    {
+        CrossingDirection.Rising => before < 0 && after >= 0,
+        CrossingDirection.Falling => before > 0 && after <= 0,
+        _ => (before < 0 && after >= 0) || (before > 0 && after <= 0),
+    };
+}
+
+/// <summary>What every block of an ensemble shares: the model, span, save grid, tolerances, patients and events.</summary>
+internal sealed class EnsembleContext
+{
+    public required Model Model { get; init; }
+    public required double Start { get; init; }
+    public required double End { get; init; }
+    public required double[] SaveAt { get; init; }
+    public required double? FixedStep { get; init; }
+    public required double RelTol { get; init; }
+    public required double[] AbsoluteTolerances { get; init; }
+    public required int MaxSteps { get; init; }
+    public required int[] NonNegativeStates { get; init; }
+    public required PatientSource Patients { get; init; }
+    public required VectorFunction? Events { get; init; }
+    public required CrossingDirection[] EventDirections { get; init; }
+    public required int[] EventReducers { get; init; }
+    public required CancellationToken Cancellation { get; init; }
+
+    public int EventCount => EventDirections.Length;
+}
