@@ -32,6 +32,7 @@ internal static class TwinLabCli
     [
         new ModelsCommand(output),
         new SimulateCommand(output),
+        new BenchCommand(output),
     ];
 
     /// <summary>Creates the root command with the given sub-commands and the standard help and version options.</summary>

@@ -132,269 +132,309 @@ internal sealed class LaneIntegrator<TL, T>
             _parameters[k] = Gather(l => parameters[(l * _p) + k]);
         }
 
-        var t = TL.Constant(start);
-        var stop = Gather(l => NextStop(l, start));
-        var active = TL.Constant(0);
+        _t = TL.Constant(start);
+        _stop = Gather(l => NextStop(l, start));
+        _active = TL.Constant(0);
         for (var l = 0; l < count; l++)
         {
-            active = SetMask(active, l, true);
+            _active = SetMask(_active, l, true);
         }
-        var nextSave = Gather(l => _saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
-        _rhs(t, _y, _parameters, _k[0]);
+        _nextSave = Gather(l => _saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
+        _rhs(_t, _y, _parameters, _k[0]);
         for (var l = 0; l < _lanes && ctx.EventCount > 0; l++)
         {
             EvaluateEvents(l, start, _eventOld.AsSpan(l * ctx.EventCount, ctx.EventCount), fromVector: _y);
         }
-
-        var fixedStep = ctx.FixedStep;
-        var h = fixedStep is { } fs ? TL.Constant(fs) : InitialStep(t, stop);
-        var facOld = TL.Constant(1e-4);
-        var lastRejected = TL.Constant(0);
-        var steps = TL.Constant(0);
-        var attempts = TL.Constant(0);
-        var zero = TL.Constant(0);
-        var one = TL.Constant(1);
-        var rtol = TL.Constant(ctx.RelTol);
-        var maxSteps = TL.Constant(ctx.MaxSteps);
+        _h = ctx.FixedStep is { } fixedStep ? TL.Constant(fixedStep) : InitialStep(_t, _stop);
+        _facOld = TL.Constant(1e-4);
+        _lastRejected = TL.Constant(0);
+        _steps = TL.Constant(0);
+        _attempts = TL.Constant(0);
+        _count = count;
+        _sink = sink;
         var iteration = 0;
-
-        while (TL.Any(active))
+        while (TL.Any(_active))
         {
             if ((++iteration & 63) == 0)
             {
                 ctx.Cancellation.ThrowIfCancellationRequested();
             }
+            Step();
+        }
+        _sink = null;
+    }
 
-            // Step size: land exactly on the next stop (dose or end) when within 1 % of it.
-            TL last;
-            if (fixedStep is not null)
-            {
-                var slack = TL.Multiply(TL.Constant(1e-12), TL.Max(one, TL.Abs(stop)));
-                last = TL.LessOrEqual(TL.Subtract(stop, slack), TL.Add(t, h));
-            }
-            else
-            {
-                last = TL.LessOrEqual(stop, TL.MultiplyAdd(TL.Constant(1.01), h, t));
-            }
-            var hs = TL.Select(active, TL.Select(last, TL.Subtract(stop, t), h), zero);
+    // The state of the lanes between steps (fields, so that the step's pieces stay small methods the JIT can compile
+    // with every lane operation inlined).
+    private TL _t, _h, _stop, _active, _nextSave, _facOld, _lastRejected, _steps, _attempts;
+    private int _count;
+    private TrajectorySink? _sink;
 
-            // The seven stages; the last is evaluated at the new point (first same as last).
-            for (var i = 1; i < 7; i++)
-            {
-                var row = _a[i];
-                var target = i == 6 ? _yNew : _stage;
-                for (var m = 0; m < _n; m++)
-                {
-                    var acc = TL.Multiply(row[0], _k[0][m]);
-                    for (var j = 1; j < i; j++)
-                    {
-                        acc = TL.MultiplyAdd(row[j], _k[j][m], acc);
-                    }
-                    target[m] = TL.MultiplyAdd(hs, acc, _y[m]);
-                }
-                _rhs(TL.MultiplyAdd(_c[i], hs, t), target, _parameters, _k[i]);
-            }
+    /// <summary>One attempted step in every lane, with its bookkeeping.</summary>
+    private void Step()
+    {
+        var ctx = _context;
+        var zero = TL.Constant(0);
+        var one = TL.Constant(1);
+        var adaptive = ctx.FixedStep is null;
 
-            var finite = TL.True;
-            for (var m = 0; m < _n; m++)
-            {
-                finite = TL.And(finite, TL.IsFinite(_yNew[m]));
-            }
-            TL errorNorm;
-            if (fixedStep is null)
-            {
-                var sum = zero;
-                for (var m = 0; m < _n; m++)
-                {
-                    var e = TL.Multiply(_e[0], _k[0][m]);
-                    for (var j = 1; j < 7; j++)
-                    {
-                        e = TL.MultiplyAdd(_e[j], _k[j][m], e);
-                    }
-                    e = TL.Multiply(hs, e);
-                    var scale = TL.MultiplyAdd(rtol, TL.Max(TL.Abs(_y[m]), TL.Abs(_yNew[m])), _atol[m]);
-                    var r = TL.Divide(e, scale);
-                    sum = TL.MultiplyAdd(r, r, sum);
-                }
-                errorNorm = TL.Sqrt(TL.Divide(sum, TL.Constant(_n)));
-                finite = TL.And(finite, TL.IsFinite(errorNorm));
-                foreach (var m in ctx.NonNegativeStates)
-                {
-                    var violation = TL.Less(_yNew[m], TL.Negate(_atol[m]));
-                    errorNorm = TL.Select(violation, TL.Constant(2), errorNorm);
-                }
-            }
-            else
-            {
-                errorNorm = zero;
-            }
-            var accept = TL.And(active, TL.And(finite, TL.LessOrEqual(errorNorm, one)));
-            var tNew = TL.Select(last, stop, TL.Add(t, hs));
-            attempts = TL.Add(attempts, TL.Select(active, one, zero));
-            steps = TL.Add(steps, TL.Select(accept, one, zero));
+        // Step size: land exactly on the next stop (dose or end) when within 1 % of it (fixed steps: when they reach it).
+        var last = adaptive
+            ? TL.LessOrEqual(_stop, TL.MultiplyAdd(TL.Constant(1.01), _h, _t))
+            : TL.LessOrEqual(TL.Subtract(_stop, TL.Multiply(TL.Constant(1e-12), TL.Max(one, TL.Abs(_stop)))), TL.Add(_t, _h));
+        var hs = TL.Select(_active, TL.Select(last, TL.Subtract(_stop, _t), _h), zero);
 
-            // Saved points and events inside the step, from each lane's dense output (before the state moves on).
-            var saving = TL.And(accept, TL.LessOrEqual(nextSave, tNew));
-            if (TL.Any(saving) || (ctx.EventCount > 0 && TL.Any(accept)))
-            {
-                for (var l = 0; l < count; l++)
-                {
-                    if (!IsSet(accept, l))
-                    {
-                        continue;
-                    }
-                    var tl = Get(t, l);
-                    var hl = Get(hs, l);
-                    var tn = Get(tNew, l);
-                    var isLast = IsSet(last, l);
-                    while (_saveCursor[l] < saveAt.Length && (saveAt[_saveCursor[l]] < tn || (!isLast && saveAt[_saveCursor[l]] == tn)))
-                    {
-                        var s = saveAt[_saveCursor[l]];
-                        Interpolate(l, s == tn ? 1 : (s - tl) / hl, hl, _laneState);
-                        sink.Save(_trajectory[l], _saveCursor[l], s, _laneState);
-                        _saveCursor[l]++;
-                    }
-                    if (ctx.EventCount > 0)
-                    {
-                        LocateEvents(l, tl, hl, tn, sink);
-                    }
-                    nextSave = SetLane(nextSave, l, _saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
-                }
-            }
+        Stages(_t, hs);
+        var finite = AllFinite();
+        var errorNorm = zero;
+        if (adaptive)
+        {
+            errorNorm = ErrorNorm(hs, TL.Constant(ctx.RelTol));
+            finite = TL.And(finite, TL.IsFinite(errorNorm));
+        }
+        var accept = TL.And(_active, TL.And(finite, TL.LessOrEqual(errorNorm, one)));
+        var tNew = TL.Select(last, _stop, TL.Add(_t, hs));
+        _attempts = TL.Add(_attempts, TL.Select(_active, one, zero));
+        _steps = TL.Add(_steps, TL.Select(accept, one, zero));
 
-            // Accepted lanes move on; the first stage of the next step is the last of this one.
-            for (var m = 0; m < _n; m++)
-            {
-                _y[m] = TL.Select(accept, _yNew[m], _y[m]);
-                _k[0][m] = TL.Select(accept, _k[6][m], _k[0][m]);
-            }
-            t = TL.Select(accept, tNew, t);
-            var restart = zero;
-            foreach (var m in ctx.NonNegativeStates)
-            {
-                var projected = TL.And(accept, TL.Less(_y[m], zero));
-                _y[m] = TL.Select(projected, zero, _y[m]);
-                restart = TL.Or(restart, projected);
-            }
+        // Saved points and events inside the step, from each lane's dense output (before the state moves on).
+        if (TL.Any(TL.And(accept, TL.LessOrEqual(_nextSave, tNew))) || (ctx.EventCount > 0 && TL.Any(accept)))
+        {
+            SaveInside(accept, last, hs, tNew);
+        }
 
-            // Step-size control (Hairer's PI controller), lane by lane.
-            if (fixedStep is null)
-            {
-                var fac11 = TL.Exp(TL.Multiply(TL.Constant(Exponent), TL.Log(errorNorm)));
-                var fac = TL.Divide(fac11, TL.Exp(TL.Multiply(TL.Constant(Beta), TL.Log(facOld))));
-                fac = TL.Min(TL.Max(TL.Divide(fac, TL.Constant(Safety)), TL.Constant(1 / MaxFactor)), TL.Constant(1 / MinFactor));
-                var hAccepted = TL.Divide(hs, fac);
-                hAccepted = TL.Select(lastRejected, TL.Min(hAccepted, hs), hAccepted);
-                hAccepted = TL.Select(last, TL.Max(hAccepted, h), hAccepted);
-                var hRejected = TL.Select(finite,
-                    TL.Divide(hs, TL.Min(TL.Constant(1 / MinFactor), TL.Divide(fac11, TL.Constant(Safety)))),
-                    TL.Multiply(hs, TL.Constant(0.25)));
-                facOld = TL.Select(accept, TL.Max(errorNorm, TL.Constant(1e-4)), facOld);
-                var rejected = TL.And(active, TL.Not(accept));
-                h = TL.Select(accept, hAccepted, TL.Select(rejected, hRejected, h));
-                lastRejected = rejected;
+        var restart = Advance(accept, tNew);
 
-                // Step-size underflow ends a lane.
-                var tiny = TL.Multiply(TL.Constant(StepFloor), TL.Max(one, TL.Abs(t)));
-                var underflow = TL.And(rejected, TL.Less(h, tiny));
-                if (TL.Any(underflow))
-                {
-                    for (var l = 0; l < count; l++)
-                    {
-                        if (IsSet(underflow, l) && IsSet(active, l))
-                        {
-                            sink.Finish(_trajectory[l], IsSet(finite, l) ? SolutionStatus.StepSizeTooSmall : SolutionStatus.NonFiniteState,
-                                (int)Get(steps, l), (int)(Get(attempts, l) - Get(steps, l)));
-                            active = SetMask(active, l, false);
-                        }
-                    }
-                }
-            }
-            else
+        if (adaptive)
+        {
+            var rejected = TL.And(_active, TL.Not(accept));
+            _h = NextStep(_h, hs, errorNorm, accept, rejected, last, finite, _lastRejected, ref _facOld);
+            _lastRejected = rejected;
+            var underflow = TL.And(rejected, TL.Less(_h, TL.Multiply(TL.Constant(StepFloor), TL.Max(one, TL.Abs(_t)))));
+            if (TL.Any(underflow))
             {
-                var failed = TL.And(active, TL.Not(finite));
-                if (TL.Any(failed))
-                {
-                    for (var l = 0; l < count; l++)
-                    {
-                        if (IsSet(failed, l))
-                        {
-                            sink.Finish(_trajectory[l], SolutionStatus.NonFiniteState, (int)Get(steps, l), 0);
-                            active = SetMask(active, l, false);
-                        }
-                    }
-                }
-            }
-
-            // Lanes that reached their stop: doses, points saved at the stop, the next stop, or the end.
-            var reached = TL.And(accept, last);
-            if (TL.Any(reached))
-            {
-                for (var l = 0; l < count; l++)
-                {
-                    if (!IsSet(reached, l))
-                    {
-                        continue;
-                    }
-                    var time = Get(t, l);
-                    for (var m = 0; m < _n; m++)
-                    {
-                        _laneState[m] = Get(_y[m], l);
-                    }
-                    if (ApplyDoses(l, time, _laneState))
-                    {
-                        for (var m = 0; m < _n; m++)
-                        {
-                            _y[m] = SetLane(_y[m], l, _laneState[m]);
-                        }
-                        restart = SetMask(restart, l, true);
-                        if (ctx.EventCount > 0)
-                        {
-                            EvaluateEvents(l, time, _eventNew, fromVector: null);
-                            RecordDoseCrossings(l, time, sink);
-                        }
-                    }
-                    while (_saveCursor[l] < saveAt.Length && saveAt[_saveCursor[l]] == time)
-                    {
-                        sink.Save(_trajectory[l], _saveCursor[l], time, _laneState);
-                        _saveCursor[l]++;
-                    }
-                    nextSave = SetLane(nextSave, l, _saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
-                    if (time >= end)
-                    {
-                        sink.Finish(_trajectory[l], SolutionStatus.Success, (int)Get(steps, l), (int)(Get(attempts, l) - Get(steps, l)));
-                        active = SetMask(active, l, false);
-                    }
-                    else
-                    {
-                        stop = SetLane(stop, l, NextStop(l, time));
-                    }
-                }
-            }
-
-            // A lane whose state jumped (dose, projection) restarts its first stage; the others keep theirs.
-            if (TL.Any(restart))
-            {
-                _rhs(t, _y, _parameters, _fresh);
-                for (var m = 0; m < _n; m++)
-                {
-                    _k[0][m] = TL.Select(restart, _fresh[m], _k[0][m]);
-                }
-            }
-
-            var exhausted = TL.And(active, TL.LessOrEqual(maxSteps, attempts));
-            if (TL.Any(exhausted))
-            {
-                for (var l = 0; l < count; l++)
-                {
-                    if (IsSet(exhausted, l))
-                    {
-                        sink.Finish(_trajectory[l], SolutionStatus.MaxStepsReached, (int)Get(steps, l), (int)(Get(attempts, l) - Get(steps, l)));
-                        active = SetMask(active, l, false);
-                    }
-                }
+                EndLanes(underflow, finite, nonFinite: false);
             }
         }
+        else
+        {
+            var failed = TL.And(_active, TL.Not(finite));
+            if (TL.Any(failed))
+            {
+                EndLanes(failed, finite, nonFinite: true);
+            }
+        }
+
+        var reached = TL.And(accept, last);
+        if (TL.Any(reached))
+        {
+            restart = ReachStops(reached, restart);
+        }
+        if (TL.Any(restart))
+        {
+            Restart(restart);
+        }
+        var exhausted = TL.And(_active, TL.LessOrEqual(TL.Constant(ctx.MaxSteps), _attempts));
+        if (TL.Any(exhausted))
+        {
+            EndLanes(exhausted, TL.True, nonFinite: false, SolutionStatus.MaxStepsReached);
+        }
+    }
+
+    /// <summary>Accepted lanes move on; the first stage of the next step is the last of this one. Returns the lanes
+    /// whose state was projected onto zero (they must restart their first stage).</summary>
+    private TL Advance(TL accept, TL tNew)
+    {
+        for (var m = 0; m < _n; m++)
+        {
+            _y[m] = TL.Select(accept, _yNew[m], _y[m]);
+            _k[0][m] = TL.Select(accept, _k[6][m], _k[0][m]);
+        }
+        _t = TL.Select(accept, tNew, _t);
+        var restart = TL.Constant(0);
+        foreach (var m in _context.NonNegativeStates)
+        {
+            var projected = TL.And(accept, TL.Less(_y[m], TL.Constant(0)));
+            _y[m] = TL.Select(projected, TL.Constant(0), _y[m]);
+            restart = TL.Or(restart, projected);
+        }
+        return restart;
+    }
+
+    private void Restart(TL restart)
+    {
+        _rhs(_t, _y, _parameters, _fresh);
+        for (var m = 0; m < _n; m++)
+        {
+            _k[0][m] = TL.Select(restart, _fresh[m], _k[0][m]);
+        }
+    }
+
+    private void SaveInside(TL accept, TL last, TL hs, TL tNew)
+    {
+        var saveAt = _context.SaveAt;
+        for (var l = 0; l < _count; l++)
+        {
+            if (!IsSet(accept, l))
+            {
+                continue;
+            }
+            var tl = Get(_t, l);
+            var hl = Get(hs, l);
+            var tn = Get(tNew, l);
+            var isLast = IsSet(last, l);
+            while (_saveCursor[l] < saveAt.Length && (saveAt[_saveCursor[l]] < tn || (!isLast && saveAt[_saveCursor[l]] == tn)))
+            {
+                var s = saveAt[_saveCursor[l]];
+                Interpolate(l, s == tn ? 1 : (s - tl) / hl, hl, _laneState);
+                _sink!.Save(_trajectory[l], _saveCursor[l], s, _laneState);
+                _saveCursor[l]++;
+            }
+            if (_context.EventCount > 0)
+            {
+                LocateEvents(l, tl, hl, tn, _sink!);
+            }
+            _nextSave = SetLane(_nextSave, l, _saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
+        }
+    }
+
+    /// <summary>Ends the given lanes with a failure status.</summary>
+    private void EndLanes(TL lanes, TL finite, bool nonFinite, SolutionStatus? status = null)
+    {
+        for (var l = 0; l < _count; l++)
+        {
+            if (IsSet(lanes, l) && IsSet(_active, l))
+            {
+                var outcome = status ?? (nonFinite || !IsSet(finite, l) ? SolutionStatus.NonFiniteState : SolutionStatus.StepSizeTooSmall);
+                var steps = (int)Get(_steps, l);
+                _sink!.Finish(_trajectory[l], outcome, steps, (int)Get(_attempts, l) - steps);
+                _active = SetMask(_active, l, false);
+            }
+        }
+    }
+
+    /// <summary>Lanes that reached their stop: doses, points saved at the stop, then the next stop or the end.
+    /// Returns the restart mask extended by the lanes whose state jumped.</summary>
+    private TL ReachStops(TL reached, TL restart)
+    {
+        var ctx = _context;
+        var saveAt = ctx.SaveAt;
+        for (var l = 0; l < _count; l++)
+        {
+            if (!IsSet(reached, l))
+            {
+                continue;
+            }
+            var time = Get(_t, l);
+            for (var m = 0; m < _n; m++)
+            {
+                _laneState[m] = Get(_y[m], l);
+            }
+            if (ApplyDoses(l, time, _laneState))
+            {
+                for (var m = 0; m < _n; m++)
+                {
+                    _y[m] = SetLane(_y[m], l, _laneState[m]);
+                }
+                restart = SetMask(restart, l, true);
+                if (ctx.EventCount > 0)
+                {
+                    EvaluateEvents(l, time, _eventNew, fromVector: null);
+                    RecordDoseCrossings(l, time, _sink!);
+                }
+            }
+            while (_saveCursor[l] < saveAt.Length && saveAt[_saveCursor[l]] == time)
+            {
+                _sink!.Save(_trajectory[l], _saveCursor[l], time, _laneState);
+                _saveCursor[l]++;
+            }
+            _nextSave = SetLane(_nextSave, l, _saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
+            if (time >= ctx.End)
+            {
+                var steps = (int)Get(_steps, l);
+                _sink!.Finish(_trajectory[l], SolutionStatus.Success, steps, (int)Get(_attempts, l) - steps);
+                _active = SetMask(_active, l, false);
+            }
+            else
+            {
+                _stop = SetLane(_stop, l, NextStop(l, time));
+            }
+        }
+        return restart;
+    }
+
+    /// <summary>The seven stages of a step of size <paramref name="hs"/> (zero in idle lanes) from the current state;
+    /// the last is evaluated at the new point (first same as last). Kept small so the JIT inlines every lane
+    /// operation into it.</summary>
+    private void Stages(TL t, TL hs)
+    {
+        for (var i = 1; i < 7; i++)
+        {
+            var row = _a[i];
+            var target = i == 6 ? _yNew : _stage;
+            var k = _k;
+            for (var m = 0; m < _n; m++)
+            {
+                var acc = TL.Multiply(row[0], k[0][m]);
+                for (var j = 1; j < i; j++)
+                {
+                    acc = TL.MultiplyAdd(row[j], k[j][m], acc);
+                }
+                target[m] = TL.MultiplyAdd(hs, acc, _y[m]);
+            }
+            _rhs(TL.MultiplyAdd(_c[i], hs, t), target, _parameters, k[i]);
+        }
+    }
+
+    private TL AllFinite()
+    {
+        var finite = TL.True;
+        for (var m = 0; m < _n; m++)
+        {
+            finite = TL.And(finite, TL.IsFinite(_yNew[m]));
+        }
+        return finite;
+    }
+
+    /// <summary>The RMS of the embedded error estimate scaled by the tolerances, lane by lane; lanes where a
+    /// non-negative state dips below its absolute tolerance get 2, so the step is rejected.</summary>
+    private TL ErrorNorm(TL hs, TL rtol)
+    {
+        var sum = TL.Constant(0);
+        for (var m = 0; m < _n; m++)
+        {
+            var e = TL.Multiply(_e[0], _k[0][m]);
+            for (var j = 1; j < 7; j++)
+            {
+                e = TL.MultiplyAdd(_e[j], _k[j][m], e);
+            }
+            e = TL.Multiply(hs, e);
+            var scale = TL.MultiplyAdd(rtol, TL.Max(TL.Abs(_y[m]), TL.Abs(_yNew[m])), _atol[m]);
+            var r = TL.Divide(e, scale);
+            sum = TL.MultiplyAdd(r, r, sum);
+        }
+        var norm = TL.Sqrt(TL.Divide(sum, TL.Constant(_n)));
+        foreach (var m in _context.NonNegativeStates)
+        {
+            norm = TL.Select(TL.Less(_yNew[m], TL.Negate(_atol[m])), TL.Constant(2), norm);
+        }
+        return norm;
+    }
+
+    /// <summary>Hairer's PI controller, lane-wise: the next step size after an accepted or rejected attempt.</summary>
+    private static TL NextStep(TL h, TL hs, TL errorNorm, TL accept, TL rejected, TL last, TL finite, TL lastRejected, ref TL facOld)
+    {
+        var fac11 = TL.Exp(TL.Multiply(TL.Constant(Exponent), TL.Log(errorNorm)));
+        var fac = TL.Divide(fac11, TL.Exp(TL.Multiply(TL.Constant(Beta), TL.Log(facOld))));
+        fac = TL.Min(TL.Max(TL.Divide(fac, TL.Constant(Safety)), TL.Constant(1 / MaxFactor)), TL.Constant(1 / MinFactor));
+        var hAccepted = TL.Divide(hs, fac);
+        hAccepted = TL.Select(lastRejected, TL.Min(hAccepted, hs), hAccepted);
+        hAccepted = TL.Select(last, TL.Max(hAccepted, h), hAccepted);
+        var hRejected = TL.Select(finite,
+            TL.Divide(hs, TL.Min(TL.Constant(1 / MinFactor), TL.Divide(fac11, TL.Constant(Safety)))),
+            TL.Multiply(hs, TL.Constant(0.25)));
+        facOld = TL.Select(accept, TL.Max(errorNorm, TL.Constant(1e-4)), facOld);
+        return TL.Select(accept, hAccepted, TL.Select(rejected, hRejected, h));
     }
 
     /// <summary>The next dose time after <paramref name="time"/>, or the end of the span.</summary>
