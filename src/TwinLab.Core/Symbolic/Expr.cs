@@ -231,8 +231,9 @@ public sealed class Constant : Expr
     /// <inheritdoc />
     public override double Evaluate(Func<Symbol, double> valueOf) => Value;
 
+    // Same bits, so that equal trees evaluate to identical results: 0 and −0 differ (1/0 is +∞, 1/−0 is −∞).
     private protected override bool EqualsNode(Expr other) =>
-        other is Constant c && c.Value.Equals(Value);
+        other is Constant c && BitConverter.DoubleToInt64Bits(c.Value) == BitConverter.DoubleToInt64Bits(Value);
 
     internal override Expr WithChildren(IReadOnlyList<Expr> children) => this;
 }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Reflection.Emit;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace TwinLab.Core.Symbolic;
@@ -85,6 +86,12 @@ public static class ExprCompiler
         .Single(m => m.Name == nameof(MemoryMarshal.GetReference) && m.GetParameters()[0].ParameterType.GetGenericTypeDefinition() == typeof(Span<>))
         .MakeGenericMethod(typeof(double));
     private static readonly MethodInfo ThrowTooShort = typeof(ExprCompiler).GetMethod(nameof(TooShort), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    // A power whose exponent is only known at run time may turn out to be a small integer, which the tree evaluator
+    // computes by repeated multiplication; compiled code calls the same function so that both give identical bits.
+    private static readonly MethodInfo PowerMethod = typeof(ExprCompiler).GetMethod(nameof(Power), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    private static readonly MethodInfo MinimumMethod = typeof(ExprCompiler).GetMethod(nameof(Minimum), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     /// <summary>Largest integer exponent expanded into multiplications; larger ones call <see cref="Math.Pow"/>.</summary>
     public const int MaxExpandedPower = 16;
@@ -173,6 +180,15 @@ public static class ExprCompiler
     /// <summary>Power as TwinLab evaluates it everywhere.</summary>
     internal static double Power(double x, double n) =>
         double.IsInteger(n) && Math.Abs(n) <= MaxExpandedPower ? IntegerPower(x, (int)n) : Math.Pow(x, n);
+
+    /// <summary><see cref="Math.Min(double, double)"/> behind a call the just-in-time compiler does not inline.
+    /// The .NET 10 JIT drops the signed-zero fix-up of <c>Math.Min</c> when one operand is the constant −0
+    /// (dotnet/runtime#130831), so min(0, −0) would give +0 in compiled code and −0 in tree evaluation; minima with
+    /// an operand free of symbols, which the JIT may fold to −0, call this instead.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static double Minimum(double a, double b) => Math.Min(a, b);
+
+    private static bool HasConstantOperand(Binary b) => b.Left.Symbols().Count == 0 || b.Right.Symbols().Count == 0;
 
     private sealed class Target;
 
@@ -342,8 +358,8 @@ public static class ExprCompiler
                         case BinaryOperator.Subtract: il.Emit(OpCodes.Sub); break;
                         case BinaryOperator.Multiply: il.Emit(OpCodes.Mul); break;
                         case BinaryOperator.Divide: il.Emit(OpCodes.Div); break;
-                        case BinaryOperator.Power: il.Emit(OpCodes.Call, MathMethod("pow", 2)); break;
-                        case BinaryOperator.Min: il.Emit(OpCodes.Call, MathMethod("min", 2)); break;
+                        case BinaryOperator.Power: il.Emit(OpCodes.Call, PowerMethod); break;
+                        case BinaryOperator.Min: il.Emit(OpCodes.Call, HasConstantOperand(b) ? MinimumMethod : MathMethod("min", 2)); break;
                         case BinaryOperator.Max: il.Emit(OpCodes.Call, MathMethod("max", 2)); break;
                         default: throw new NotSupportedException(b.Operator.ToString());
                     }
@@ -468,7 +484,6 @@ public static class ExprCompiler
                     "sin" => nameof(Math.Sin),
                     "cos" => nameof(Math.Cos),
                     "tanh" => nameof(Math.Tanh),
-                    "pow" => nameof(Math.Pow),
                     "min" => nameof(Math.Min),
                     _ => nameof(Math.Max),
                 },

@@ -1,7 +1,8 @@
 namespace TwinLab.Core.Symbolic;
 
 /// <summary>Structural simplification: one bottom-up pass of local rules that never change a value where the
-/// original expression is finite.</summary>
+/// original expression is defined (no sub-expression infinite or NaN), other than by the rounding of combined
+/// constant factors and merged integer powers.</summary>
 internal static class Simplifier
 {
     public static Expr Simplify(Expr e) => e.Rewrite(Local);
@@ -27,7 +28,7 @@ internal static class Simplifier
         return u.Operator switch
         {
             UnaryOperator.Negate when u.Operand is Unary { Operator: UnaryOperator.Negate } inner => inner.Operand,
-            UnaryOperator.Negate when u.Operand is Binary { Operator: BinaryOperator.Subtract } d => new Binary(BinaryOperator.Subtract, d.Right, d.Left),
+            UnaryOperator.Negate when u.Operand is Binary { Operator: BinaryOperator.Subtract } d => Simplify(d.Right - d.Left),
             UnaryOperator.Abs when u.Operand is Unary { Operator: UnaryOperator.Abs or UnaryOperator.Exp or UnaryOperator.Sqrt } => u.Operand,
             _ => null,
         };
@@ -54,7 +55,7 @@ internal static class Simplifier
                 if (IsConstant(l, 0)) { return Simplify(-r); }
                 if (l.Equals(r)) { return new Constant(0); }
                 if (r is Unary { Operator: UnaryOperator.Negate } n) { return Simplify(l + n.Operand); }
-                if (r is Constant { Value: < 0 } negated) { return new Binary(BinaryOperator.Add, l, new Constant(-negated.Value)); }
+                if (r is Constant { Value: < 0 } negated) { return Simplify(l + new Constant(-negated.Value)); }
                 return null;
             case BinaryOperator.Multiply:
                 if (IsConstant(l, 0) || IsConstant(r, 0)) { return new Constant(0); }
@@ -73,7 +74,7 @@ internal static class Simplifier
                 {
                     return Simplify(new Constant(c1.Value * c2.Value) * scaled.Right);
                 }
-                if (l.Equals(r)) { return new Binary(BinaryOperator.Power, l, new Constant(2)); }
+                if (l.Equals(r)) { return Simplify(Sym.Pow(l, new Constant(2))); }
                 return null;
             case BinaryOperator.Divide:
                 if (IsConstant(r, 1)) { return l; }

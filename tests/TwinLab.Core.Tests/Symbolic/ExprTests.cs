@@ -17,6 +17,15 @@ public class ExprTests
         Assert.Equal((X + 1).GetHashCode(), (new Symbol("x") + 1).GetHashCode());
     }
 
+    [Fact]
+    public void Equality_tells_the_signed_zeros_apart()
+    {
+        // 1 / (0 * x) and 1 / (-0 * x) are infinities of opposite sign, so the trees must not count as equal.
+        Assert.NotEqual(new Constant(0) * X, new Constant(-0.0) * X);
+        Assert.Equal(new Constant(-0.0), ExprParser.Parse("-0"));
+        Assert.Equal(Sym.If(X > 1, 0, -0.0), Sym.If(X > 1, 0, -0.0).Simplify());
+    }
+
     [Theory]
     [InlineData("1x")]
     [InlineData("x-y")]
@@ -90,6 +99,24 @@ public class ExprTests
     [InlineData("-(x - y)", "y - x")]
     public void Simplify_applies_local_rules(string input, string expected) =>
         Assert.Equal(ExprParser.Parse(expected), ExprParser.Parse(input).Simplify());
+
+    [Fact]
+    public void Simplify_finishes_the_nodes_its_rules_build()
+    {
+        // Rules that build a new node simplify it too, so one pass is enough and a second changes nothing.
+        foreach (var (input, expected) in new[]
+        {
+            ("-(-x - y)", "y + x"),
+            ("-x - -2", "2 - x"),
+            ("x^2 * x^2", "x^4"),
+            ("sin(x)^-1 * sin(x)^-1", "sin(x)^-2"),
+        })
+        {
+            var once = ExprParser.Parse(input).Simplify();
+            Assert.Equal(ExprParser.Parse(expected), once);
+            Assert.Equal(once, once.Simplify());
+        }
+    }
 
     [Fact]
     public void Simplify_does_not_fold_non_finite_constants()
