@@ -132,17 +132,69 @@ public sealed class Rosenbrock23 : OdeAlgorithm
     internal override Stepper CreateStepper(OdeSystem system) => new Rosenbrock23Stepper(system);
 }
 
+/// <summary>Steinebach's Rodas5P (2023): an L-stable, stiffly accurate Rosenbrock method of order 5 with 8 stages, an
+/// embedded fourth-order error estimate and a fourth-order dense output, using the model's symbolic Jacobian: the stiff
+/// method for moderate to tight tolerances (RelTol ≤ 1e-4). Set <see cref="Step"/> for fixed steps (convergence
+/// studies).</summary>
+public sealed class Rodas5P : OdeAlgorithm
+{
+    private readonly double? _step;
+
+    /// <summary>A fixed step size; null (the default) for adaptive steps with error control.</summary>
+    public double? Step
+    {
+        get => _step;
+        init => _step = value is { } h ? Positive(h, nameof(Step)) : null;
+    }
+
+    /// <inheritdoc />
+    public override string Name => "Rodas5P";
+
+    internal override double? FixedStep => Step;
+
+    internal override Stepper CreateStepper(OdeSystem system) => new RodasStepper(system, RosenbrockTableau.Rodas5P);
+}
+
+/// <summary>The stiff method <see cref="AutoAlgorithm"/> switches to.</summary>
+public enum StiffMethod
+{
+    /// <summary><see cref="TwinLab.Simulation.Rodas5P"/>, fifth order: the default.</summary>
+    Rodas5P,
+
+    /// <summary><see cref="TwinLab.Simulation.Rosenbrock23"/>, second order: cheaper steps at loose tolerances.</summary>
+    Rosenbrock23,
+}
+
 /// <summary>
 /// The default: starts with <see cref="Tsit5"/> and, when Hairer's stiffness test (the step size held at the edge of
-/// the explicit method's stability region for 15 steps) fires, switches to a stiff method for the rest of the solve.
-/// The switch time is reported in <see cref="SolverStatistics.StiffSwitchTime"/>.
+/// the explicit method's stability region for 15 steps) fires, switches to a stiff method (<see cref="Stiff"/>,
+/// <see cref="Rodas5P"/> unless set) for the rest of the solve. The switch time is reported in
+/// <see cref="SolverStatistics.StiffSwitchTime"/>.
 /// </summary>
 public sealed class AutoAlgorithm : OdeAlgorithm
 {
+    private readonly StiffMethod _stiff = StiffMethod.Rodas5P;
+
+    /// <summary>The stiff method used after the switch (default <see cref="StiffMethod.Rodas5P"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined <see cref="StiffMethod"/>.</exception>
+    public StiffMethod Stiff
+    {
+        get => _stiff;
+        init => _stiff = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Stiff), value, "Stiff must be a defined StiffMethod.");
+    }
+
     /// <inheritdoc />
     public override string Name => "Auto";
 
+    /// <inheritdoc />
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Name}(Tsit5/{Stiff}, RelTol={RelTol:G3}, AbsTol={AbsTol:G3})");
+
     internal override Stepper CreateStepper(OdeSystem system) => new ExplicitRungeKuttaStepper(system, ButcherTableau.Tsitouras5);
 
-    internal static Stepper CreateStiffStepper(OdeSystem system) => new Rosenbrock23Stepper(system);
+    internal Stepper CreateStiffStepper(OdeSystem system) => Stiff switch
+    {
+        StiffMethod.Rosenbrock23 => new Rosenbrock23Stepper(system),
+        _ => new RodasStepper(system, RosenbrockTableau.Rodas5P),
+    };
 }

@@ -131,7 +131,7 @@ internal sealed class Integrator
                 {
                     status = SolutionStatus.MaxStepsReached;
                     message = string.Create(CultureInfo.InvariantCulture,
-                        $"Stopped at t = {t:G6} after {_algorithm.MaxSteps} steps: raise MaxSteps, loosen the tolerances, or use a stiff solver (Rosenbrock23, Auto).");
+                        $"Stopped at t = {t:G6} after {_algorithm.MaxSteps} steps: raise MaxSteps, loosen the tolerances, or use a stiff solver (Rodas5P, Rosenbrock23, Auto).");
                     goto Finished;
                 }
                 h = Math.Min(h, maxStep);
@@ -241,7 +241,7 @@ internal sealed class Integrator
                     t = tNew;
                     (y, yNew) = (yNew, y);
 
-                    if (_algorithm is AutoAlgorithm && _switchTime is null && _stepper.StiffnessRatio is var ratio && !double.IsNaN(ratio))
+                    if (_algorithm is AutoAlgorithm auto && _switchTime is null && _stepper.StiffnessRatio is var ratio && !double.IsNaN(ratio))
                     {
                         if (ratio > 0.93 * _stepper.StabilityBoundary)
                         {
@@ -249,7 +249,7 @@ internal sealed class Integrator
                             if (++stiffCount >= 15)
                             {
                                 _factorizationsBefore = _stepper.Factorizations;
-                                _stepper = AutoAlgorithm.CreateStiffStepper(_system);
+                                _stepper = auto.CreateStiffStepper(_system);
                                 _stepper.Start(t, y);
                                 _switchTime = t;
                                 facOld = 1e-4;

@@ -51,6 +51,20 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("rodas5p")]
+    [InlineData("rodas5")]
+    public void The_stiff_fifth_order_solver_is_available(string name)
+    {
+        var file = PathOf($"{name}.csv");
+        var run = CliRun.Of("simulate", "--model", "exponential", "--days", "10", "--solver", name, "--rtol", "1e-9", "--atol", "1e-12", "--out", file);
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Error);
+        var last = File.ReadAllLines(file)[^1].Split(',');
+        Assert.Equal(Math.Exp(3), double.Parse(last[1], CultureInfo.InvariantCulture), 1e-7 * Math.Exp(3));
+        using var meta = JsonDocument.Parse(File.ReadAllText(file + ".meta.json"));
+        Assert.StartsWith("Rodas5P(", meta.RootElement.GetProperty("solver").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("no-such-model", "--param", "a=1", "Available models")]
     [InlineData("gompertz", "--param", "zz=1", "has no parameter 'zz'")]
     [InlineData("gompertz", "--param", "r", "is not name=value")]

@@ -12,13 +12,14 @@ public class AccuracyTests
 {
     private static readonly double[] Grid = [.. Enumerable.Range(0, 41).Select(i => i * 0.5)];
 
-    public static TheoryData<string> Adaptive => ["Tsit5", "DormandPrince5", "Rosenbrock23", "Auto"];
+    public static TheoryData<string> Adaptive => ["Tsit5", "DormandPrince5", "Rosenbrock23", "Rodas5P", "Auto"];
 
     private static OdeAlgorithm Algorithm(string name, double rtol) => name switch
     {
         "Tsit5" => new Tsit5 { RelTol = rtol, AbsTol = rtol * 1e-3 },
         "DormandPrince5" => new DormandPrince5 { RelTol = rtol, AbsTol = rtol * 1e-3 },
         "Rosenbrock23" => new Rosenbrock23 { RelTol = rtol, AbsTol = rtol * 1e-3 },
+        "Rodas5P" => new Rodas5P { RelTol = rtol, AbsTol = rtol * 1e-3 },
         _ => new AutoAlgorithm { RelTol = rtol, AbsTol = rtol * 1e-3 },
     };
 

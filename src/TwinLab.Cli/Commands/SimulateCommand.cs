@@ -21,8 +21,8 @@ internal sealed class SimulateCommand(TextWriter output) : CliCommand(output)
     /// <summary>The command's name on the command line.</summary>
     public const string Name = "simulate";
 
-    /// <summary>The solvers, by their command-line names.</summary>
-    internal static readonly string[] Solvers = ["auto", "tsit5", "dp5", "rk4", "rosenbrock23"];
+    /// <summary>The solvers, by their command-line names (<c>rodas5</c> is accepted for <c>rodas5p</c>).</summary>
+    internal static readonly string[] Solvers = ["auto", "tsit5", "dp5", "rk4", "rosenbrock23", "rodas5p", "rodas5"];
 
     /// <inheritdoc />
     public override Command Build()
@@ -32,7 +32,7 @@ internal sealed class SimulateCommand(TextWriter output) : CliCommand(output)
         var days = new Option<double?>("--days") { Description = "End time in days (same as --tend for models whose time unit is days)." };
         var tend = new Option<double?>("--tend") { Description = "End time, in the model's time unit (default 100)." };
         var dtSave = new Option<double?>("--dt-save") { Description = "Interval between saved time points (default: end time / 100)." };
-        var solver = new Option<string>("--solver") { Description = "auto (default), tsit5, dp5, rk4 (fixed step: --step), rosenbrock23.", DefaultValueFactory = _ => "auto" };
+        var solver = new Option<string>("--solver") { Description = "auto (default: tsit5, switching to rodas5p when stiff), tsit5, dp5, rk4 (fixed step: --step), rosenbrock23, rodas5p (or rodas5; stiff, 5th order).", DefaultValueFactory = _ => "auto" };
         solver.AcceptOnlyFromAmong(Solvers);
         var step = new Option<double?>("--step") { Description = "Fixed step size for rk4 (default: --dt-save / 10)." };
         var rtol = new Option<double?>("--rtol") { Description = "Relative tolerance (default 1e-6)." };
@@ -147,6 +147,7 @@ internal sealed class SimulateCommand(TextWriter output) : CliCommand(output)
                 "dp5" => new DormandPrince5 { RelTol = rtol, AbsTol = atol },
                 "rk4" => new RungeKutta4(request.Step ?? interval / 10),
                 "rosenbrock23" => new Rosenbrock23 { RelTol = rtol, AbsTol = atol },
+                "rodas5p" or "rodas5" => new Rodas5P { RelTol = rtol, AbsTol = atol },
                 _ => new AutoAlgorithm { RelTol = rtol, AbsTol = atol },
             };
         }
