@@ -97,3 +97,80 @@ public sealed class SimulateCommandTests : IDisposable
         Assert.Contains("not both", run.Error, StringComparison.Ordinal);
     }
 }
+
+public sealed class SimulateEnsembleTests : IDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("twinlab-ensemble-");
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    private string PathOf(string name) => Path.Combine(_folder.FullName, name);
+
+    [Fact]
+    public void An_ensemble_is_written_in_long_format_reproducibly()
+    {
+        var first = PathOf("a.csv");
+        var second = PathOf("b.csv");
+        var run = CliRun.Of("simulate", "--model", "kuznetsov", "--patients", "20", "--seed", "9", "--days", "28", "--dt-save", "7", "--out", first);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(0, CliRun.Of("simulate", "--model", "kuznetsov", "--patients", "20", "--seed", "9", "--days", "28", "--dt-save", "7", "--out", second).ExitCode);
+        var lines = File.ReadAllLines(first);
+        Assert.Equal("patient,time,E,T", lines[0]);
+        Assert.Equal(1 + (20 * 5), lines.Length);
+        Assert.Equal(File.ReadAllText(first), File.ReadAllText(second));
+        using var meta = JsonDocument.Parse(File.ReadAllText(first + ".meta.json"));
+        Assert.Equal(9UL, meta.RootElement.GetProperty("seed").GetUInt64());
+        Assert.Contains("CV 0.3", meta.RootElement.GetProperty("patients").GetString(), StringComparison.Ordinal);
+        Assert.Contains("20 patients, 0 failed", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_parameter_file_gives_the_patients_and_sqlite_output_works()
+    {
+        var patients = PathOf("patients.csv");
+        File.WriteAllText(patients, "ka,CL\n1.0,5\n2.0,4\n0.5,6\n");
+        var db = PathOf("out.db");
+        var run = CliRun.Of("simulate", "--model", "pk-oral-1cmt", "--parameters", patients, "--tend", "24", "--dt-save", "1", "--out", db);
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), COUNT(DISTINCT patient) FROM trajectories";
+        using (var reader = command.ExecuteReader())
+        {
+            reader.Read();
+            Assert.Equal(3 * 25, reader.GetInt64(0));
+            Assert.Equal(3, reader.GetInt64(1));
+        }
+        command.CommandText = "SELECT value FROM metadata WHERE key = 'provenance'";
+        Assert.Contains("pk-oral-1cmt", (string)command.ExecuteScalar()!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--patients", "0", "positive")]
+    [InlineData("--variability", "-1", "0 or more")]
+    public void Bad_ensemble_options_are_usage_errors(string option, string value, string message)
+    {
+        var args = new List<string> { "simulate", "--model", "gompertz", option, value, "--out", PathOf("x.csv") };
+        if (option != "--patients")
+        {
+            args.InsertRange(3, ["--patients", "5"]);
+        }
+        var run = CliRun.Of([.. args]);
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_malformed_parameter_file_and_a_single_db_output_are_usage_errors()
+    {
+        var patients = PathOf("bad.csv");
+        File.WriteAllText(patients, "r,K\n0.1,nope\n");
+        var run = CliRun.Of("simulate", "--model", "gompertz", "--parameters", patients, "--out", PathOf("x.csv"));
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("line 2, column 'K'", run.Error, StringComparison.Ordinal);
+        var single = CliRun.Of("simulate", "--model", "gompertz", "--out", PathOf("x.db"));
+        Assert.Equal(ExitCodes.Usage, single.ExitCode);
+        Assert.Contains("for ensembles", single.Error, StringComparison.Ordinal);
+    }
+}

@@ -6,7 +6,9 @@ using System.Text.Json.Nodes;
 using TwinLab.Core.Library;
 using TwinLab.Core.Modelling;
 using Constant = TwinLab.Core.Symbolic.Constant;
+using Spectre.Console;
 using TwinLab.Simulation;
+using TwinLab.Simulation.Ensembles;
 
 namespace TwinLab.Cli.Commands;
 
@@ -39,10 +41,14 @@ internal sealed class SimulateCommand(TextWriter output) : CliCommand(output)
         var atol = new Option<double?>("--atol") { Description = "Absolute tolerance (default 1e-8)." };
         var doses = new Option<string[]>("--dose") { Description = "Extra bolus doses: \"state=amount@t1,t2,...\" (repeatable)." };
         var noModelDoses = new Option<bool>("--no-model-doses") { Description = "Leave out the model's own treatments (the untreated course)." };
-        var outFile = new Option<string>("--out") { Description = "The CSV file to write.", Required = true };
+        var patients = new Option<int?>("--patients") { Description = "Simulate N virtual patients with log-normal variability around the nominal parameters." };
+        var seed = new Option<ulong?>("--seed") { Description = "Seed of the virtual patients' random streams (default 1)." };
+        var variability = new Option<double?>("--variability") { Description = "Coefficient of variation of every parameter across patients (default 0.3)." };
+        var parameterFile = new Option<string?>("--parameters") { Description = "A CSV file of patients: a header of parameter (or state) names, one row per patient." };
+        var outFile = new Option<string>("--out") { Description = "The file to write: CSV, or an SQLite database when it ends in .db (ensembles).", Required = true };
         var command = new Command(Name, "Solve one trajectory of a built-in model and write it as CSV (time, states, observables).")
         {
-            model, parameters, days, tend, dtSave, solver, step, rtol, atol, doses, noModelDoses, outFile,
+            model, parameters, days, tend, dtSave, solver, step, rtol, atol, doses, noModelDoses, patients, seed, variability, parameterFile, outFile,
         };
         command.SetAction(r => Execute(new Request(
             r.GetRequiredValue(model),
@@ -56,13 +62,35 @@ internal sealed class SimulateCommand(TextWriter output) : CliCommand(output)
             r.GetValue(atol),
             r.GetValue(doses) ?? [],
             r.GetValue(noModelDoses),
-            r.GetRequiredValue(outFile))));
+            r.GetRequiredValue(outFile))
+        {
+            Patients = r.GetValue(patients),
+            Seed = r.GetValue(seed),
+            Variability = r.GetValue(variability),
+            ParameterFile = r.GetValue(parameterFile),
+        }));
         return command;
     }
 
     /// <summary>Everything <c>simulate</c> was asked to do.</summary>
     internal sealed record Request(string Model, string[] Parameters, double? End, bool EndGivenTwice, double? SaveInterval,
-        string Solver, double? Step, double? RelTol, double? AbsTol, string[] Doses, bool NoModelDoses, string Out);
+        string Solver, double? Step, double? RelTol, double? AbsTol, string[] Doses, bool NoModelDoses, string Out)
+    {
+        /// <summary>Number of virtual patients (ensemble mode).</summary>
+        public int? Patients { get; init; }
+
+        /// <summary>Seed of the patients' random streams.</summary>
+        public ulong? Seed { get; init; }
+
+        /// <summary>Coefficient of variation across patients.</summary>
+        public double? Variability { get; init; }
+
+        /// <summary>A CSV file of patients (ensemble mode).</summary>
+        public string? ParameterFile { get; init; }
+
+        /// <summary>Whether an ensemble is asked for.</summary>
+        public bool IsEnsemble => Patients is not null || ParameterFile is not null;
+    }
 
     /// <summary>Runs the simulation and writes the files.</summary>
     /// <returns><see cref="ExitCodes.Success"/>, or <see cref="ExitCodes.Failure"/> when the solver failed (the points
@@ -115,6 +143,14 @@ internal sealed class SimulateCommand(TextWriter output) : CliCommand(output)
         {
             throw new UsageException(e.Message, e);
         }
+        if (request.IsEnsemble)
+        {
+            return ExecuteEnsemble(request, problem, algorithm, outPath);
+        }
+        if (outPath.EndsWith(".db", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException("SQLite output (.db) is for ensembles: add --patients N or --parameters FILE.csv, or write a .csv file.");
+        }
         var solution = problem.Solve(algorithm);
         WriteAtomically(outPath, Csv(solution));
         WriteAtomically(outPath + ".meta.json", Provenance(solution, request));
@@ -125,6 +161,101 @@ internal sealed class SimulateCommand(TextWriter output) : CliCommand(output)
             throw new SolverFailedException(solution.Message);
         }
         return ExitCodes.Success;
+    }
+
+    private int ExecuteEnsemble(Request request, OdeProblem problem, OdeAlgorithm algorithm, string outPath)
+    {
+        PatientTable table;
+        if (request.ParameterFile is { } file)
+        {
+            if (request.Patients is not null || request.Variability is not null || request.Seed is not null)
+            {
+                throw new UsageException("--parameters FILE gives the patients itself: leave out --patients, --variability and --seed.");
+            }
+            try
+            {
+                table = PatientTable.FromCsv(file);
+            }
+            catch (Exception e) when (e is FormatException or IOException)
+            {
+                throw new UsageException(e.Message, e);
+            }
+        }
+        else
+        {
+            var count = request.Patients!.Value;
+            if (count <= 0)
+            {
+                throw new UsageException($"--patients must be a positive number; got {count}.");
+            }
+            var cv = request.Variability ?? 0.3;
+            if (!double.IsFinite(cv) || cv < 0)
+            {
+                throw new UsageException("--variability must be 0 or more (a coefficient of variation, e.g. 0.3).");
+            }
+            table = PatientTable.LogNormal(problem.Model, count, cv, request.Seed ?? 1);
+        }
+        EnsembleProblem ensemble;
+        try
+        {
+            ensemble = problem.Ensemble(table);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+        var solution = SolveWithProgress(ensemble, algorithm);
+        var provenance = EnsembleProvenance(solution, request);
+        try
+        {
+            EnsembleOutput.Write(solution, outPath, provenance);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            throw new UsageException($"Cannot write '{request.Out}': {e.Message}", e);
+        }
+        WriteAtomically(outPath + ".meta.json", provenance);
+        Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{solution.Model.Name}: {solution.Count} patients, {solution.Failed} failed, {solution.AcceptedSteps} steps in {solution.Elapsed.TotalSeconds:F2} s; wrote {request.Out}"));
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Solves with a progress bar on a terminal; silently otherwise (scripts, tests, CI logs).</summary>
+    private static EnsembleSolution SolveWithProgress(EnsembleProblem ensemble, OdeAlgorithm algorithm)
+    {
+        if (Console.IsErrorRedirected || Console.IsOutputRedirected)
+        {
+            return ensemble.Solve(algorithm);
+        }
+        EnsembleSolution? solution = null;
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(Console.Error) });
+        console.Progress().Start(context =>
+        {
+            var task = context.AddTask($"{ensemble.Patients.Count} patients", maxValue: ensemble.Patients.Count);
+            var progress = new Progress<EnsembleProgress>(p => task.Value = p.Completed);
+            solution = ensemble.Solve(algorithm, new EnsembleOptions { Progress = progress });
+            task.Value = ensemble.Patients.Count;
+        });
+        return solution!;
+    }
+
+    private static string EnsembleProvenance(EnsembleSolution solution, Request request)
+    {
+        var model = solution.Model;
+        var document = new JsonObject
+        {
+            ["twinlabVersion"] = TwinLabCli.Version,
+            ["dotnetVersion"] = Environment.Version.ToString(),
+            ["model"] = new JsonObject { ["name"] = model.Name, ["version"] = model.Version, ["digest"] = model.Digest },
+            ["patients"] = solution.Problem.Patients.Description,
+            ["seed"] = request.ParameterFile is null ? request.Seed ?? 1 : null,
+            ["timeSpan"] = new JsonArray(solution.Problem.Template.Start, solution.Problem.Template.End),
+            ["solver"] = solution.Algorithm,
+            ["engine"] = solution.Engine,
+            ["failed"] = solution.Failed,
+            ["commandLine"] = new JsonArray([.. Environment.GetCommandLineArgs().Skip(1).Select(a => (JsonNode)a)]),
+        };
+        return document.ToJsonString(JsonOptions) + "\n";
     }
 
     private static double[] SaveTimes(double end, double interval)
