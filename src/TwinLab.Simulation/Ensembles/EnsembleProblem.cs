@@ -119,13 +119,15 @@ public sealed class EnsembleProblem
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var rhs = LaneCompiler<TL, T>.Compile(context.Model.ExpandedRates, context.Model.Layout);
+        var tableau = ButcherTableau.Tsitouras5;
+        var stages = LaneCompiler<TL, T>.CompileStages(context.Model.ExpandedRates, context.Model.Layout, tableau.A, tableau.C);
         var lanes = TL.Count;
         var blockSize = options.BlockSize;
         var blocks = (Patients.Count + blockSize - 1) / blockSize;
         var completed = 0;
         Parallel.For(0, blocks,
             new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = cancellation },
-            () => new LaneIntegrator<TL, T>(context, rhs),
+            () => new LaneIntegrator<TL, T>(context, rhs, stages),
             (block, _, integrator) =>
             {
                 var first = block * blockSize;

@@ -12,6 +12,12 @@ namespace TwinLab.Simulation.Ensembles;
 internal delegate void LaneFunction<TLanes>(TLanes time, ReadOnlySpan<TLanes> states, ReadOnlySpan<TLanes> parameters, Span<TLanes> output)
     where TLanes : struct;
 
+/// <summary>The stages of one explicit Runge–Kutta step over lanes, fused with the model's right-hand side:
+/// from the state <paramref name="y"/> and first stage <c>k[0..n)</c>, writes stages 1..s−1 into <paramref name="k"/>
+/// (stage i at <c>k[i·n..(i+1)·n)</c>) and the last stage argument into <paramref name="yNew"/>.</summary>
+internal delegate void LaneStages<TLanes>(TLanes time, TLanes step, ReadOnlySpan<TLanes> y, ReadOnlySpan<TLanes> parameters, Span<TLanes> k, Span<TLanes> yNew)
+    where TLanes : struct;
+
 /// <summary>
 /// Compiles expressions to structure-of-arrays kernels over lanes: the same walk of the expression tree as
 /// <see cref="ExprCompiler"/>, emitting calls to the lane type's operations, which the JIT inlines into SIMD
@@ -44,6 +50,20 @@ internal static class LaneCompiler<TLanes, T>
         return method.CreateDelegate<LaneFunction<TLanes>>(new Target());
     }
 
+    /// <summary>
+    /// Compiles every stage of an explicit Runge–Kutta step into one method: stage arguments, right-hand sides and all
+    /// intermediate values live in locals (registers), with the same operations in the same order as evaluating the
+    /// stages one by one, so the result is identical and the JIT sees one straight block of SIMD code.
+    /// </summary>
+    public static LaneStages<TLanes> CompileStages(IReadOnlyList<Expr> rates, SymbolLayout layout, double[][] a, double[] c)
+    {
+        var method = new DynamicMethod("twinlab_lane_stages", typeof(void),
+            [typeof(Target), Lanes, Lanes, typeof(ReadOnlySpan<TLanes>), typeof(ReadOnlySpan<TLanes>), typeof(Span<TLanes>), typeof(Span<TLanes>)],
+            typeof(LaneCompiler<TLanes, T>).Module, skipVisibility: true);
+        new Emitter(method.GetILGenerator(), layout).EmitStages(rates, a, c);
+        return method.CreateDelegate<LaneStages<TLanes>>(new Target());
+    }
+
     private sealed class Target;
 
     private sealed class Emitter(ILGenerator il, SymbolLayout layout)
@@ -52,6 +72,115 @@ internal static class LaneCompiler<TLanes, T>
         private readonly Dictionary<string, LocalBuilder> _symbols = new(StringComparer.Ordinal);
         private readonly Dictionary<Expr, LocalBuilder> _shared = [];
         private IReadOnlySet<Expr> _candidates = new HashSet<Expr>();
+        private LocalBuilder? _time;
+
+        /// <summary>Emits the fused stages (see <see cref="CompileStages"/>). Arguments: time 1, step 2, y 3,
+        /// parameters 4, k 5, yNew 6.</summary>
+        public void EmitStages(IReadOnlyList<Expr> rates, double[][] a, double[] c)
+        {
+            const int Time = 1, Step = 2, Y = 3, Parameters = 4, K = 5, YNew = 6;
+            var n = layout.States.Count;
+            var stages = a.Length;
+            foreach (var name in rates.SelectMany(r => r.Symbols()).Select(x => x.Name).Distinct().Where(x => x != Sym.TimeName))
+            {
+                if (!layout.TryGetSlot(name, out var isState, out var index))
+                {
+                    throw new ArgumentException($"The expression uses '{name}', which is neither time nor a state or parameter.", nameof(rates));
+                }
+                if (!isState)
+                {
+                    _symbols[name] = LoadFrom(Parameters, index, readOnly: true);
+                }
+            }
+            var y = Enumerable.Range(0, n).Select(m => LoadFrom(Y, m, readOnly: true)).ToArray();
+            var k = new LocalBuilder[stages][];
+            k[0] = [.. Enumerable.Range(0, n).Select(m => LoadFrom(K, m, readOnly: false))];
+            _candidates = ExprCompiler.SharedSubexpressions(rates);
+            var acc = il.DeclareLocal(Lanes);
+            LocalBuilder[] stage = [];
+            for (var i = 1; i < stages; i++)
+            {
+                // Stage argument y + h · Σ_j a_ij k_j, in the same order of operations as LaneIntegrator would use.
+                stage = new LocalBuilder[n];
+                for (var m = 0; m < n; m++)
+                {
+                    EmitConstant(a[i][0]);
+                    il.Emit(OpCodes.Ldloc, k[0][m]);
+                    Call("Multiply");
+                    il.Emit(OpCodes.Stloc, acc);
+                    for (var j = 1; j < i; j++)
+                    {
+                        EmitConstant(a[i][j]);
+                        il.Emit(OpCodes.Ldloc, k[j][m]);
+                        il.Emit(OpCodes.Ldloc, acc);
+                        Call("MultiplyAdd");
+                        il.Emit(OpCodes.Stloc, acc);
+                    }
+                    stage[m] = il.DeclareLocal(Lanes);
+                    il.Emit(OpCodes.Ldarg_S, (byte)Step);
+                    il.Emit(OpCodes.Ldloc, acc);
+                    il.Emit(OpCodes.Ldloc, y[m]);
+                    Call("MultiplyAdd");
+                    il.Emit(OpCodes.Stloc, stage[m]);
+                }
+                _time = il.DeclareLocal(Lanes);
+                EmitConstant(c[i]);
+                il.Emit(OpCodes.Ldarg_S, (byte)Step);
+                il.Emit(OpCodes.Ldarg_S, (byte)Time);
+                Call("MultiplyAdd");
+                il.Emit(OpCodes.Stloc, _time);
+
+                // The right-hand side at the stage, with the states bound to the stage locals.
+                for (var m = 0; m < n; m++)
+                {
+                    _symbols[layout.States[m]] = stage[m];
+                }
+                _shared.Clear();
+                foreach (var rate in rates)
+                {
+                    Precompute(rate);
+                }
+                k[i] = new LocalBuilder[n];
+                for (var m = 0; m < n; m++)
+                {
+                    Emit(rates[m]);
+                    k[i][m] = il.DeclareLocal(Lanes);
+                    il.Emit(OpCodes.Stloc, k[i][m]);
+                }
+            }
+            for (var i = 1; i < stages; i++)
+            {
+                for (var m = 0; m < n; m++)
+                {
+                    StoreTo(K, (i * n) + m, k[i][m]);
+                }
+            }
+            for (var m = 0; m < n; m++)
+            {
+                StoreTo(YNew, m, stage[m]);
+            }
+            il.Emit(OpCodes.Ret);
+        }
+
+        private void StoreTo(int argument, int index, LocalBuilder value)
+        {
+            il.Emit(OpCodes.Ldarg_S, (byte)argument);
+            il.Emit(OpCodes.Call, WritableStart);
+            Offset(index);
+            il.Emit(OpCodes.Ldloc, value);
+            il.Emit(OpCodes.Stobj, Lanes);
+        }
+
+        private LocalBuilder LoadFrom(int argument, int index, bool readOnly)
+        {
+            var local = il.DeclareLocal(Lanes);
+            il.Emit(OpCodes.Ldarg_S, (byte)argument);
+            il.Emit(OpCodes.Call, readOnly ? ReadOnlyStart : WritableStart);
+            Offset(index);
+            il.Emit(OpCodes.Ldobj, Lanes);
+            il.Emit(OpCodes.Stloc, local);
+            return local;
+        }
 
         public void EmitAll(IReadOnlyList<Expr> outputs)
         {
@@ -146,7 +275,14 @@ internal static class LaneCompiler<TLanes, T>
                     EmitConstant(c.Value);
                     break;
                 case Symbol s when s.Name == Sym.TimeName:
-                    il.Emit(OpCodes.Ldarg_1);
+                    if (_time is not null)
+                    {
+                        il.Emit(OpCodes.Ldloc, _time);
+                    }
+                    else
+                    {
+                        il.Emit(OpCodes.Ldarg_1);
+                    }
                     break;
                 case Symbol s:
                     il.Emit(OpCodes.Ldloc, _symbols[s.Name]);

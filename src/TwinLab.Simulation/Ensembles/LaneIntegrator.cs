@@ -24,7 +24,8 @@ internal sealed class LaneIntegrator<TL, T>
     private readonly LaneFunction<TL> _rhs;
     private readonly int _n, _p, _lanes;
     private readonly TL[] _y, _yNew, _stage, _parameters, _fresh, _atol;
-    private readonly TL[][] _k;
+    private readonly TL[] _k; // stage i of state m at [i * n + m]
+    private readonly LaneStages<TL> _stages;
     private readonly TL[][] _a;
     private readonly TL[] _c, _e;
     private readonly T[] _scratch;
@@ -33,8 +34,9 @@ internal sealed class LaneIntegrator<TL, T>
     private readonly int[] _doseCursor, _saveCursor, _trajectory;
     private readonly double[] _eventOld, _eventNew;
 
-    public LaneIntegrator(EnsembleContext context, LaneFunction<TL> rhs)
+    public LaneIntegrator(EnsembleContext context, LaneFunction<TL> rhs, LaneStages<TL> stages)
     {
+        _stages = stages;
         _context = context;
         _rhs = rhs;
         _n = context.Model.States.Count;
@@ -45,7 +47,7 @@ internal sealed class LaneIntegrator<TL, T>
         _stage = new TL[_n];
         _fresh = new TL[_n];
         _parameters = new TL[_p];
-        _k = [.. Enumerable.Range(0, 7).Select(_ => new TL[_n])];
+        _k = new TL[7 * _n];
         var tableau = ButcherTableau.Tsitouras5;
         _a = [.. tableau.A.Select(row => row.Select(TL.Constant).ToArray())];
         _c = [.. tableau.C.Select(TL.Constant)];
@@ -140,7 +142,7 @@ internal sealed class LaneIntegrator<TL, T>
             _active = SetMask(_active, l, true);
         }
         _nextSave = Gather(l => _saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
-        _rhs(_t, _y, _parameters, _k[0]);
+        _rhs(_t, _y, _parameters, _k.AsSpan(0, _n));
         for (var l = 0; l < _lanes && ctx.EventCount > 0; l++)
         {
             EvaluateEvents(l, start, _eventOld.AsSpan(l * ctx.EventCount, ctx.EventCount), fromVector: _y);
@@ -184,7 +186,7 @@ internal sealed class LaneIntegrator<TL, T>
             : TL.LessOrEqual(TL.Subtract(_stop, TL.Multiply(TL.Constant(1e-12), TL.Max(one, TL.Abs(_stop)))), TL.Add(_t, _h));
         var hs = TL.Select(_active, TL.Select(last, TL.Subtract(_stop, _t), _h), zero);
 
-        Stages(_t, hs);
+        _stages(_t, hs, _y, _parameters, _k, _yNew);
         var finite = AllFinite();
         var errorNorm = zero;
         if (adaptive)
@@ -248,7 +250,7 @@ internal sealed class LaneIntegrator<TL, T>
         for (var m = 0; m < _n; m++)
         {
             _y[m] = TL.Select(accept, _yNew[m], _y[m]);
-            _k[0][m] = TL.Select(accept, _k[6][m], _k[0][m]);
+            _k[m] = TL.Select(accept, _k[(6 * _n) + m], _k[m]);
         }
         _t = TL.Select(accept, tNew, _t);
         var restart = TL.Constant(0);
@@ -266,7 +268,7 @@ internal sealed class LaneIntegrator<TL, T>
         _rhs(_t, _y, _parameters, _fresh);
         for (var m = 0; m < _n; m++)
         {
-            _k[0][m] = TL.Select(restart, _fresh[m], _k[0][m]);
+            _k[m] = TL.Select(restart, _fresh[m], _k[m]);
         }
     }
 
@@ -363,29 +365,6 @@ internal sealed class LaneIntegrator<TL, T>
         return restart;
     }
 
-    /// <summary>The seven stages of a step of size <paramref name="hs"/> (zero in idle lanes) from the current state;
-    /// the last is evaluated at the new point (first same as last). Kept small so the JIT inlines every lane
-    /// operation into it.</summary>
-    private void Stages(TL t, TL hs)
-    {
-        for (var i = 1; i < 7; i++)
-        {
-            var row = _a[i];
-            var target = i == 6 ? _yNew : _stage;
-            var k = _k;
-            for (var m = 0; m < _n; m++)
-            {
-                var acc = TL.Multiply(row[0], k[0][m]);
-                for (var j = 1; j < i; j++)
-                {
-                    acc = TL.MultiplyAdd(row[j], k[j][m], acc);
-                }
-                target[m] = TL.MultiplyAdd(hs, acc, _y[m]);
-            }
-            _rhs(TL.MultiplyAdd(_c[i], hs, t), target, _parameters, k[i]);
-        }
-    }
-
     private TL AllFinite()
     {
         var finite = TL.True;
@@ -403,10 +382,10 @@ internal sealed class LaneIntegrator<TL, T>
         var sum = TL.Constant(0);
         for (var m = 0; m < _n; m++)
         {
-            var e = TL.Multiply(_e[0], _k[0][m]);
+            var e = TL.Multiply(_e[0], _k[m]);
             for (var j = 1; j < 7; j++)
             {
-                e = TL.MultiplyAdd(_e[j], _k[j][m], e);
+                e = TL.MultiplyAdd(_e[j], _k[(j * _n) + m], e);
             }
             e = TL.Multiply(hs, e);
             var scale = TL.MultiplyAdd(rtol, TL.Max(TL.Abs(_y[m]), TL.Abs(_yNew[m])), _atol[m]);
@@ -481,7 +460,7 @@ internal sealed class LaneIntegrator<TL, T>
             var sum = 0.0;
             for (var i = 0; i < 7; i++)
             {
-                sum += b[i] * Get(_k[i][m], lane);
+                sum += b[i] * Get(_k[(i * _n) + m], lane);
             }
             result[m] = Get(_y[m], lane) + (h * sum);
         }
@@ -498,7 +477,7 @@ internal sealed class LaneIntegrator<TL, T>
         {
             var sk = TL.MultiplyAdd(rtol, TL.Abs(_y[m]), _atol[m]);
             var a = TL.Divide(_y[m], sk);
-            var b = TL.Divide(_k[0][m], sk);
+            var b = TL.Divide(_k[m], sk);
             d0 = TL.MultiplyAdd(a, a, d0);
             d1 = TL.MultiplyAdd(b, b, d1);
         }
@@ -509,14 +488,14 @@ internal sealed class LaneIntegrator<TL, T>
         h0 = TL.Min(h0, TL.Subtract(stop, t));
         for (var m = 0; m < _n; m++)
         {
-            _stage[m] = TL.MultiplyAdd(h0, _k[0][m], _y[m]);
+            _stage[m] = TL.MultiplyAdd(h0, _k[m], _y[m]);
         }
         _rhs(TL.Add(t, h0), _stage, _parameters, _fresh);
         var d2 = TL.Constant(0);
         for (var m = 0; m < _n; m++)
         {
             var sk = TL.MultiplyAdd(rtol, TL.Abs(_y[m]), _atol[m]);
-            var d = TL.Divide(TL.Subtract(_fresh[m], _k[0][m]), sk);
+            var d = TL.Divide(TL.Subtract(_fresh[m], _k[m]), sk);
             d2 = TL.MultiplyAdd(d, d, d2);
         }
         d2 = TL.Divide(TL.Sqrt(TL.Divide(d2, n)), h0);
