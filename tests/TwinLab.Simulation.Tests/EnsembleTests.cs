@@ -225,6 +225,29 @@ public class EnsembleTests
         Assert.True(quantiles[0][^1] <= quantiles[1][^1] && quantiles[1][^1] <= quantiles[2][^1]);
     }
 
+    /// <summary>A million patients with reduced output: live memory stays bounded by the reducers (a few numbers per
+    /// patient) instead of the 1e6 × 11 × 1 values a full output would need, and every patient succeeds.</summary>
+    [Fact]
+    public void A_million_patients_with_reduced_output_run_in_bounded_memory()
+    {
+        var model = TestModels.Exponential();
+        var problem = new OdeProblem(model, (0, 1), saveAt: [.. Enumerable.Range(0, 11).Select(i => i / 10.0)])
+            .Ensemble(PatientTable.LogNormal(model, 1_000_000, 0.2, 4, ["a"]));
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var solution = problem.Solve(new Tsit5 { RelTol = 1e-6 }, new EnsembleOptions
+        {
+            StoreTrajectories = false,
+            Reducers = [EnsembleReducer.Final("V")],
+        });
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        Assert.Equal(0, solution.Failed);
+        Assert.False(solution.HasTrajectories);
+        // Per patient: the final value, status, step counts and reducer bookkeeping: under 64 bytes.
+        Assert.True(after - before < 64L * 1_000_000, $"live memory grew by {(after - before) / 1e6:F1} MB");
+        var a = problem.Patients.Column("a");
+        Assert.Equal(Math.Exp(a[123_456]), solution.Reduced("final(V)")[123_456], 1e-5 * Math.Exp(a[123_456]));
+    }
+
     [Fact]
     public void Log_normal_patients_are_reproducible_and_independent_of_the_count()
     {

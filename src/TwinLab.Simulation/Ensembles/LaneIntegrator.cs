@@ -148,7 +148,7 @@ internal sealed class LaneIntegrator<TL, T>
             EvaluateEvents(l, start, _eventOld.AsSpan(l * ctx.EventCount, ctx.EventCount), fromVector: _y);
         }
         _h = ctx.FixedStep is { } fixedStep ? TL.Constant(fixedStep) : InitialStep(_t, _stop);
-        _facOld = TL.Constant(1e-4);
+        _logFacOld = TL.Constant(Math.Log(1e-4)); // the logarithm of the previous error norm
         _lastRejected = TL.Constant(0);
         _steps = TL.Constant(0);
         _attempts = TL.Constant(0);
@@ -168,7 +168,7 @@ internal sealed class LaneIntegrator<TL, T>
 
     // The state of the lanes between steps (fields, so that the step's pieces stay small methods the JIT can compile
     // with every lane operation inlined).
-    private TL _t, _h, _stop, _active, _nextSave, _facOld, _lastRejected, _steps, _attempts;
+    private TL _t, _h, _stop, _active, _nextSave, _logFacOld, _lastRejected, _steps, _attempts;
     private int _count;
     private TrajectorySink? _sink;
 
@@ -210,7 +210,7 @@ internal sealed class LaneIntegrator<TL, T>
         if (adaptive)
         {
             var rejected = TL.And(_active, TL.Not(accept));
-            _h = NextStep(_h, hs, errorNorm, accept, rejected, last, finite, _lastRejected, ref _facOld);
+            _h = NextStep(_h, hs, errorNorm, accept, rejected, last, finite, _lastRejected, ref _logFacOld);
             _lastRejected = rejected;
             var underflow = TL.And(rejected, TL.Less(_h, TL.Multiply(TL.Constant(StepFloor), TL.Max(one, TL.Abs(_t)))));
             if (TL.Any(underflow))
@@ -400,11 +400,13 @@ internal sealed class LaneIntegrator<TL, T>
         return norm;
     }
 
-    /// <summary>Hairer's PI controller, lane-wise: the next step size after an accepted or rejected attempt.</summary>
-    private static TL NextStep(TL h, TL hs, TL errorNorm, TL accept, TL rejected, TL last, TL finite, TL lastRejected, ref TL facOld)
+    /// <summary>Hairer's PI controller, lane-wise: the next step size after an accepted or rejected attempt. The
+    /// previous error is kept as its logarithm, so each step needs one logarithm and two exponentials.</summary>
+    private static TL NextStep(TL h, TL hs, TL errorNorm, TL accept, TL rejected, TL last, TL finite, TL lastRejected, ref TL logFacOld)
     {
-        var fac11 = TL.Exp(TL.Multiply(TL.Constant(Exponent), TL.Log(errorNorm)));
-        var fac = TL.Divide(fac11, TL.Exp(TL.Multiply(TL.Constant(Beta), TL.Log(facOld))));
+        var logError = TL.Log(errorNorm);
+        var fac11 = TL.Exp(TL.Multiply(TL.Constant(Exponent), logError));
+        var fac = TL.Exp(TL.Subtract(TL.Multiply(TL.Constant(Exponent), logError), TL.Multiply(TL.Constant(Beta), logFacOld)));
         fac = TL.Min(TL.Max(TL.Divide(fac, TL.Constant(Safety)), TL.Constant(1 / MaxFactor)), TL.Constant(1 / MinFactor));
         var hAccepted = TL.Divide(hs, fac);
         hAccepted = TL.Select(lastRejected, TL.Min(hAccepted, hs), hAccepted);
@@ -412,7 +414,7 @@ internal sealed class LaneIntegrator<TL, T>
         var hRejected = TL.Select(finite,
             TL.Divide(hs, TL.Min(TL.Constant(1 / MinFactor), TL.Divide(fac11, TL.Constant(Safety)))),
             TL.Multiply(hs, TL.Constant(0.25)));
-        facOld = TL.Select(accept, TL.Max(errorNorm, TL.Constant(1e-4)), facOld);
+        logFacOld = TL.Select(accept, TL.Max(logError, TL.Constant(Math.Log(1e-4))), logFacOld);
         return TL.Select(accept, hAccepted, TL.Select(rejected, hRejected, h));
     }
 
