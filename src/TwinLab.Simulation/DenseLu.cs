@@ -6,11 +6,26 @@ internal sealed class DenseLu(int n)
     private readonly double[] _lu = new double[n * n];
     private readonly int[] _pivot = new int[n];
 
-    /// <summary>The matrix to factorise (row-major), filled by the caller before <see cref="Factorize"/>.</summary>
-    public Span<double> Matrix => _lu;
+    /// <summary>Forms and factorises the iteration matrix of a linearly implicit method, <c>W = d·I − s·J</c>, from a
+    /// row-major Jacobian; returns false when W is singular to working precision.</summary>
+    /// <param name="diagonal">d, added to the diagonal.</param>
+    /// <param name="scale">s, the factor of the Jacobian.</param>
+    /// <param name="jacobian">J, row-major n × n.</param>
+    public bool FactorizeShifted(double diagonal, double scale, ReadOnlySpan<double> jacobian)
+    {
+        for (var i = 0; i < n * n; i++)
+        {
+            _lu[i] = -scale * jacobian[i];
+        }
+        for (var i = 0; i < n; i++)
+        {
+            _lu[(i * n) + i] += diagonal;
+        }
+        return Factorize();
+    }
 
-    /// <summary>Factorises <see cref="Matrix"/>; returns false when it is singular to working precision.</summary>
-    public bool Factorize()
+    /// <summary>Factorises the matrix formed by <see cref="FactorizeShifted"/>, in place.</summary>
+    private bool Factorize()
     {
         var a = _lu;
         for (var k = 0; k < n; k++)

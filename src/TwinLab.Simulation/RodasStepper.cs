@@ -91,18 +91,8 @@ internal sealed class RodasStepper : Stepper
         }
         if (h != _factorizedH)
         {
-            var w = _lu.Matrix;
-            var diagonal = 1 / (h * tab.Gamma);
-            for (var i = 0; i < n * n; i++)
-            {
-                w[i] = -_jacobian[i];
-            }
-            for (var i = 0; i < n; i++)
-            {
-                w[(i * n) + i] += diagonal;
-            }
             _factorizations++;
-            if (!_lu.Factorize())
+            if (!_lu.FactorizeShifted(1 / (h * tab.Gamma), 1, _jacobian))
             {
                 // A singular iteration matrix: report a non-finite step so the integrator shrinks h.
                 Array.Fill(yNew, double.NaN);

@@ -69,18 +69,8 @@ internal sealed class Rosenbrock23Stepper : Stepper
         }
         if (h != _factorizedH)
         {
-            var w = _lu.Matrix;
-            var hd = h * D;
-            for (var i = 0; i < n * n; i++)
-            {
-                w[i] = -hd * _jacobian[i];
-            }
-            for (var i = 0; i < n; i++)
-            {
-                w[(i * n) + i] += 1;
-            }
             _factorizations++;
-            if (!_lu.Factorize())
+            if (!_lu.FactorizeShifted(1, h * D, _jacobian))
             {
                 // A singular iteration matrix: report a non-finite step so the integrator shrinks h.
                 Array.Fill(yNew, double.NaN);
