@@ -178,6 +178,33 @@ public class EnsembleTests
         Assert.InRange(events, 1, 39); // some patients progress, some do not
     }
 
+    /// <summary>The bounded-memory quantile sketch against exact order statistics of the stored trajectories: every
+    /// quantile within its relative accuracy (0.1 %) of the value of rank ⌊p (n − 1)⌋, and identical across thread counts.</summary>
+    [Fact]
+    public void Quantile_sketches_match_exact_order_statistics()
+    {
+        var problem = Kuznetsov(3000);
+        var algorithm = new Tsit5 { RelTol = 1e-6 };
+        var full = problem.Solve(algorithm);
+        var sketched = problem.Solve(algorithm, new EnsembleOptions { StoreTrajectories = false, Reducers = [EnsembleReducer.Quantiles("T")] });
+        var other = problem.Solve(algorithm, new EnsembleOptions { StoreTrajectories = false, Threads = 1, BlockSize = 7, Reducers = [EnsembleReducer.Quantiles("T")] });
+        double[] probabilities = [0.025, 0.25, 0.5, 0.75, 0.975];
+        var q = sketched.Quantiles("T", probabilities);
+        Assert.Equal(q, other.Quantiles("T", probabilities));
+        for (var j = 0; j < Days.Length; j += 5)
+        {
+            var column = Enumerable.Range(0, 3000).Select(i => full.State(i, "T")[j]).Order().ToArray();
+            for (var k = 0; k < probabilities.Length; k++)
+            {
+                var exact = column[(int)Math.Floor(probabilities[k] * (column.Length - 1))];
+                Assert.True(Math.Abs(q[k][j] - exact) <= 1e-3 * Math.Abs(exact) * 1.0001,
+                    $"p = {probabilities[k]} at day {Days[j]}: sketch {q[k][j]}, exact {exact}");
+            }
+        }
+        Assert.Throws<InvalidOperationException>(() => sketched.Reduced("quantiles(T)"));
+        Assert.Throws<InvalidOperationException>(() => sketched.Quantiles("E", 0.5));
+    }
+
     [Fact]
     public void Fixed_step_float64_and_float32_lanes_match_the_reference()
     {

@@ -92,20 +92,38 @@ public sealed class EnsembleSolution
         {
             if (_sink.Reducers[r].Name == name)
             {
-                return _sink.Reduced[r];
+                return _sink.Reducers[r].Kind == EnsembleReducer.Kinds.Quantiles
+                    ? throw new InvalidOperationException($"'{name}' summarises the ensemble, not each patient: read it with Quantiles(\"{_sink.Reducers[r].State}\", probabilities).")
+                    : _sink.Reduced[r];
             }
         }
         throw new KeyNotFoundException($"No reducer is named '{name}'; the reducers are {string.Join(", ", _sink.Reducers.Select(r => r.Name))}.");
     }
 
-    /// <summary>Quantiles of a state across the successful trajectories at each saved time (linear interpolation
-    /// between order statistics, as numpy's default), e.g. <c>Quantiles("V", 0.025, 0.5, 0.975)</c> for a fan chart.</summary>
+    /// <summary>Quantiles of a state across the successful trajectories at each saved time, e.g.
+    /// <c>Quantiles("V", 0.025, 0.5, 0.975)</c> for a fan chart: exact (linear interpolation between order statistics,
+    /// as NumPy's default) when trajectories are stored, otherwise from the state's
+    /// <see cref="EnsembleReducer.Quantiles"/> sketch, within its relative accuracy.</summary>
     /// <param name="state">The state.</param>
     /// <param name="probabilities">Probabilities in [0, 1].</param>
     /// <returns>One row per probability, one column per saved time.</returns>
+    /// <exception cref="InvalidOperationException">Trajectories were not stored and no quantile reducer was asked for.</exception>
     public double[][] Quantiles(string state, params double[] probabilities)
     {
         ArgumentNullException.ThrowIfNull(probabilities);
+        if (!HasTrajectories)
+        {
+            var r = _sink.Reducers.ToList().FindIndex(x => x.Kind == EnsembleReducer.Kinds.Quantiles && x.State == state);
+            if (r < 0)
+            {
+                throw new InvalidOperationException($"Trajectories were not stored: add EnsembleReducer.Quantiles(\"{state}\") to the options to get quantiles in bounded memory.");
+            }
+            foreach (var p in probabilities)
+            {
+                _ = Quantile([0.0], p); // validates the probability
+            }
+            return [.. probabilities.Select(p => _sink.Sketches[r].Select(sketch => sketch.Quantile(p)).ToArray())];
+        }
         var successful = Enumerable.Range(0, Count).Where(i => _sink.Statuses[i] is SolutionStatus.Success or SolutionStatus.Terminated).ToArray();
         var result = probabilities.Select(_ => new double[_times.Length]).ToArray();
         var column = new double[successful.Length];

@@ -28,7 +28,10 @@ internal sealed class TrajectorySink
         }
         _reducers = [.. options.Reducers];
         _stateOf = [.. _reducers.Select(r => r.State is null ? -1 : model.StateIndex(r.State))];
-        Reduced = [.. _reducers.Select(r => new double[count])];
+        Reduced = [.. _reducers.Select(r => r.Kind == EnsembleReducer.Kinds.Quantiles ? [] : new double[count])];
+        Sketches = [.. _reducers.Select(r => r.Kind == EnsembleReducer.Kinds.Quantiles
+            ? Enumerable.Range(0, saveCount).Select(_ => new QuantileSketch(r.RelativeAccuracy)).ToArray()
+            : [])];
         foreach (var (reducer, values) in _reducers.Zip(Reduced))
         {
             Array.Fill(values, reducer.Kind switch
@@ -52,6 +55,13 @@ internal sealed class TrajectorySink
     public double[]? Values { get; }
 
     public double[][] Reduced { get; }
+
+    /// <summary>Per quantile reducer, one sketch per saved time (empty for other reducers).</summary>
+    public QuantileSketch[][] Sketches { get; }
+
+    /// <summary>Saved values of trajectories still being solved, for the quantile sketches: a trajectory's values
+    /// enter the sketches only once it has succeeded.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, double[]> _pending = new();
 
     public SolutionStatus[] Statuses { get; }
 
@@ -91,6 +101,10 @@ internal sealed class TrajectorySink
                 case EnsembleReducer.Kinds.Area when saveIndex > 0:
                     values[trajectory] += 0.5 * (time - LastTime[trajectory]) * (state[s] + LastValue[(trajectory * _n) + s]);
                     break;
+                case EnsembleReducer.Kinds.Quantiles:
+                    var pending = _pending.GetOrAdd(trajectory, _ => new double[_times * _reducers.Length]);
+                    pending[(r * _times) + saveIndex] = state[s];
+                    break;
             }
         }
         if (LastValue.Length > 0)
@@ -115,11 +129,25 @@ internal sealed class TrajectorySink
         Statuses[trajectory] = status;
         Steps[trajectory] = steps;
         Rejected[trajectory] = rejected;
+        if (_pending.TryRemove(trajectory, out var saved) && status is SolutionStatus.Success or SolutionStatus.Terminated)
+        {
+            for (var r = 0; r < _reducers.Length; r++)
+            {
+                for (var j = 0; j < Sketches[r].Length; j++)
+                {
+                    Sketches[r][j].Add(saved[(r * _times) + j]);
+                }
+            }
+        }
         // A failed trajectory's summaries over the full span are undefined; NaN says so rather than a partial value.
         if (status is not (SolutionStatus.Success or SolutionStatus.Terminated))
         {
             for (var r = 0; r < _reducers.Length; r++)
             {
+                if (_reducers[r].Kind == EnsembleReducer.Kinds.Quantiles)
+                {
+                    continue;
+                }
                 if (_reducers[r].Kind != EnsembleReducer.Kinds.TimeToEvent || double.IsNaN(Reduced[r][trajectory]))
                 {
                     Reduced[r][trajectory] = double.NaN;
