@@ -59,7 +59,7 @@ internal static class BuiltInFormatters
         }
 
         sb.Append("<table class=\"twinlab-table\">");
-        sb.Append("<caption>").Append(Encode(TypeNames.Of(type))).Append(" (").Append(total).Append(total == 1 ? " item" : " items").Append(")</caption>");
+        sb.Append("<caption>").Append(Encode(CollectionName(type))).Append(" (").Append(total).Append(total == 1 ? " item" : " items").Append(")</caption>");
         if (value is IDictionary)
         {
             sb.Append("<thead><tr><th>key</th><th>value</th></tr></thead><tbody>");
@@ -107,6 +107,19 @@ internal static class BuiltInFormatters
         }
         sb.Append("</tbody></table>");
         return sb.ToString();
+    }
+
+    /// <summary>The name of a collection's type; for compiler-generated or non-public types (LINQ iterators), the
+    /// public interface it implements, e.g. <c>IEnumerable&lt;double&gt;</c>.</summary>
+    internal static string CollectionName(Type type)
+    {
+        var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+        if ((definition.IsVisible || type.IsArray) && !definition.Name.StartsWith('<'))
+        {
+            return TypeNames.Of(type);
+        }
+        var enumerable = type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>));
+        return enumerable is null ? "IEnumerable" : TypeNames.Of(enumerable);
     }
 
     private static string Cell(object? value, int maximumItems) => Encode(PlainText.Format(value, Math.Min(maximumItems, 10)));
