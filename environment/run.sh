@@ -13,16 +13,13 @@ TWINLAB="$ROOT/twinlab"
 
 bash "$ROOT/environment/setup.sh"
 
-# Until the notebook runner exists: list the built-in models and show each one.
-model_catalogue() {
-  "$TWINLAB" models
-  local names name
-  names="$("$TWINLAB" models --names)"
-  for name in $names; do
-    echo
-    "$TWINLAB" models show "$name"
-  done
-}
+cd "$ROOT"
 
-# The job itself. When `twinlab run notebooks` exists, this line becomes: "$TWINLAB" run notebooks
-model_catalogue
+# The job itself: the built-in model library in brief, then every notebook in notebooks/ executed headless (the
+# executed notebooks and self-contained HTML pages go to artifacts/notebooks/), then re-executed and compared with
+# the outputs stored in the repository, as a reviewer would check them.
+"$TWINLAB" models
+echo
+"$TWINLAB" run notebooks --out artifacts/notebooks --html
+echo
+"$TWINLAB" verify notebooks

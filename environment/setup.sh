@@ -11,6 +11,12 @@ APT_PACKAGES=(
   python3-scipy       # reference ODE solutions and statistics that tests compare against
   python3-numpy
   python3-jsonschema  # validates the JSON artefacts against data-schemas/
+  libzmq5             # ZeroMQ, the transport of TwinLab's Jupyter kernel (used through P/Invoke)
+  jupyter-notebook    # real Jupyter clients that the kernel is tested with
+  jupyter-nbconvert
+  python3-nbclient
+  python3-nbformat    # validates written notebooks
+  python3-jupyter-client
 )
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1

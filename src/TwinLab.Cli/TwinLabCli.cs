@@ -28,11 +28,14 @@ internal static class TwinLabCli
     /// <summary>Creates every sub-command, each writing its results to <paramref name="output"/>.</summary>
     /// <param name="output">Where the commands write their results.</param>
     /// <returns>The sub-commands in the order they appear in help. Add a new command here.</returns>
-    public static IReadOnlyList<CliCommand> CreateCommands(TextWriter output) =>
+    /// <param name="error">Where the commands write warnings.</param>
+    public static IReadOnlyList<CliCommand> CreateCommands(TextWriter output, TextWriter error) =>
     [
         new ModelsCommand(output),
         new SimulateCommand(output),
         new BenchCommand(output),
+        new RunCommand(output, error),
+        new VerifyCommand(output),
     ];
 
     /// <summary>Creates the root command with the given sub-commands and the standard help and version options.</summary>
@@ -65,13 +68,13 @@ internal static class TwinLabCli
     /// <param name="error">Standard error: diagnostics.</param>
     /// <returns>The process exit code (<see cref="ExitCodes"/>).</returns>
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error) =>
-        Run(args, output, error, CreateCommands(output));
+        Run(args, output, error, CreateCommands(output, error));
 
     /// <summary>Parses and runs a command line with the given sub-commands.</summary>
     /// <param name="args">The arguments, without the program name.</param>
     /// <param name="output">Standard output: results, help and version.</param>
     /// <param name="error">Standard error: diagnostics.</param>
-    /// <param name="commands">The sub-commands, normally <see cref="CreateCommands"/> of <paramref name="output"/>.</param>
+    /// <param name="commands">The sub-commands, normally <see cref="CreateCommands"/> of <paramref name="output"/> and <paramref name="error"/>.</param>
     /// <returns>The process exit code (<see cref="ExitCodes"/>).</returns>
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, IReadOnlyList<CliCommand> commands)
     {

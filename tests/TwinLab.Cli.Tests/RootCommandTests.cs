@@ -36,7 +36,7 @@ public sealed class RootCommandTests
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         Assert.Equal("", run.Error);
-        foreach (var command in TwinLabCli.CreateCommands(TextWriter.Null))
+        foreach (var command in TwinLabCli.CreateCommands(TextWriter.Null, TextWriter.Null))
         {
             Assert.Contains(command.Build().Name, run.Output, StringComparison.Ordinal);
         }
@@ -45,7 +45,7 @@ public sealed class RootCommandTests
     [Fact]
     public void Every_command_has_a_unique_name_a_description_and_help()
     {
-        var commands = TwinLabCli.CreateCommands(TextWriter.Null).Select(c => c.Build()).ToList();
+        var commands = TwinLabCli.CreateCommands(TextWriter.Null, TextWriter.Null).Select(c => c.Build()).ToList();
 
         Assert.Equal(commands.Count, commands.Select(c => c.Name).Distinct().Count());
         foreach (var command in commands)
