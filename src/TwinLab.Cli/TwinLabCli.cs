@@ -36,6 +36,7 @@ internal static class TwinLabCli
         new BenchCommand(output),
         new RunCommand(output, error),
         new VerifyCommand(output),
+        new KernelCommand(output, error),
     ];
 
     /// <summary>Creates the root command with the given sub-commands and the standard help and version options.</summary>

@@ -1,12 +1,17 @@
 using BenchmarkDotNet.Running;
 using TwinLab.Benchmarks;
 
+// `kernel-latency` measures the notebook kernel with the real Jupyter client against ipykernel;
 // `solver-vs-scipy` runs the single-trajectory comparison with SciPy (a peer in another process, so it is timed with
 // repeated wall-clock measurements rather than BenchmarkDotNet); anything else goes to BenchmarkDotNet, e.g.
 //   dotnet run -c Release --project tests/TwinLab.Benchmarks -- --filter '*RightHandSide*'
 if (args is ["solver-vs-scipy", ..])
 {
     return SolverVersusScipy.Run(Console.Out);
+}
+if (args is ["kernel-latency", ..])
+{
+    return KernelLatency.Run(Console.Out);
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

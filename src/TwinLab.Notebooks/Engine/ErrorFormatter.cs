@@ -119,6 +119,10 @@ internal static class ErrorFormatter
 
     private static bool IsPlumbing(MethodBase method)
     {
+        if (method.DeclaringType == typeof(CancellationToken) || method.DeclaringType == typeof(CellCancellation))
+        {
+            return true; // how an interrupt is delivered, not where the cell was
+        }
         var ns = method.DeclaringType?.Namespace ?? "";
         return ns.StartsWith("System.Runtime.CompilerServices", StringComparison.Ordinal)
             || ns.StartsWith("System.Runtime.ExceptionServices", StringComparison.Ordinal)
