@@ -20,15 +20,15 @@ internal sealed class CellOutputSink : IDisplaySink, ICellConsole, IDisposable
     private int _displayCount;
     private bool _closed;
 
+    /// <summary>The text written since the last line break, for an input prompt (e.g. <c>Console.Write("Name? ")</c>).</summary>
+    private string _lastPromptCandidate = "";
+
     public CellOutputSink(IExecutionListener listener, string displayIdPrefix, TimeSpan flushInterval)
     {
         _listener = listener;
         _displayIdPrefix = displayIdPrefix;
         _timer = new Timer(_ => Flush(), null, flushInterval, flushInterval);
     }
-
-    /// <summary>The text of the last console write, for an input prompt (e.g. <c>Console.Write("Name? ")</c>).</summary>
-    private string _lastPromptCandidate = "";
 
     public string Show(MimeBundle bundle)
     {

@@ -47,7 +47,6 @@ public static class KernelSpec
         {
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
-            ["DOTNET_TieredPGO"] = "0",
         },
         ["metadata"] = new JsonObject { ["debugger"] = false },
     };

@@ -23,7 +23,7 @@ public sealed class RunOptions
     /// notebook built in memory).</summary>
     public string? WorkingDirectory { get; init; }
 
-    /// <summary>Settings of the execution engine.</summary>
+    /// <summary>Settings of the execution engine (default: the defaults, with a fresh formatter registry per notebook).</summary>
     public EngineOptions? Engine { get; init; }
 }
 
@@ -117,7 +117,8 @@ public static class NotebookRunner
     /// <summary>Executes the code cells in order; returns how many ran.</summary>
     private static int ExecuteCells(NotebookDocument executed, RunOptions options, List<CellFailure> failures)
     {
-        using var engine = new ScriptEngine(options.Engine);
+        // Each notebook gets its own formatters, so that what one registers does not change another's outputs.
+        using var engine = new ScriptEngine(options.Engine ?? new EngineOptions { Formatters = new FormatterRegistry() });
         var collector = new OutputCollector();
         var count = 0;
         var stopped = false;

@@ -123,6 +123,12 @@ def _():
     return {"reply": reply, "messages": messages}
 
 
+@step("clear_output")
+def _():
+    reply, messages = collect(kc, "Console.WriteLine(\"old\");\nDisplay.Clear(wait: true);\nConsole.WriteLine(\"new\");")
+    return {"reply": reply, "messages": messages}
+
+
 @step("error")
 def _():
     reply, messages = collect(kc, "var ok = 1;\nint Zero() => 0;\nvar boom = ok / Zero();")

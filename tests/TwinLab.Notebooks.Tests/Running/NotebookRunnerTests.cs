@@ -121,6 +121,15 @@ public sealed class NotebookRunnerTests
     }
 
     [Fact]
+    public void Formatters_registered_by_one_notebook_do_not_leak_into_the_next()
+    {
+        var first = NotebookRunner.Run(NotebookBuilder.Of("Display.Formatters.Register<int>(MimeTypes.PlainText, i => $\"#{i}\");", "7"));
+        Assert.Equal("#7", first.Notebook.Cells[1].Text());
+        var second = NotebookRunner.Run(NotebookBuilder.Of("7"));
+        Assert.Equal("7", second.Notebook.Cells[0].Text());
+    }
+
+    [Fact]
     public void Console_ReadLine_fails_clearly_in_a_headless_run()
     {
         var result = NotebookRunner.Run(NotebookBuilder.Of("Console.ReadLine()"));
