@@ -34,7 +34,7 @@ public sealed class NbformatValidationTests
             var dib = Path.Combine(folder, "polyglot.dib");
             File.WriteAllText(dib, "#!markdown\n\n# Title\n\n#!csharp\n\n#!time\n1 + 1\n");
             var output = Path.Combine(folder, "out");
-            var run = JupyterTools.TwinLab(null, "run", Path.Combine(DebianPython.RepositoryRoot, "notebooks"), failing, dib, "--out", output);
+            var run = JupyterTools.TwinLab(null, "run", Path.Combine(DebianPython.RepositoryRoot, "notebooks", "00-welcome.ipynb"), failing, dib, "--out", output);
             Assert.True(run.ExitCode == 0, run.Describe());
 
             var files = Directory.GetFiles(output, "*.ipynb").Order(StringComparer.Ordinal).ToArray();
