@@ -66,43 +66,40 @@ public abstract class OdeAlgorithm
         : string.Create(CultureInfo.InvariantCulture, $"{Name}(RelTol={RelTol:G3}, AbsTol={AbsTol:G3})");
 }
 
-/// <summary>Tsitouras' 5(4) Runge–Kutta pair (2011) with its free fourth-order dense output: the default non-stiff
-/// method. Set <see cref="Step"/> for fixed steps (teaching, benchmarking).</summary>
-public sealed class Tsit5 : OdeAlgorithm
+/// <summary>An algorithm that steps adaptively with error control, or with a fixed step when <see cref="Step"/> is set
+/// (for teaching, convergence studies and benchmarks).</summary>
+public abstract class AdaptiveOrFixedStepAlgorithm : OdeAlgorithm
 {
     private readonly double? _step;
 
+    private protected AdaptiveOrFixedStepAlgorithm() { }
+
     /// <summary>A fixed step size; null (the default) for adaptive steps with error control.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive and finite.</exception>
     public double? Step
     {
         get => _step;
         init => _step = value is { } h ? Positive(h, nameof(Step)) : null;
     }
 
+    internal override double? FixedStep => Step;
+}
+
+/// <summary>Tsitouras' 5(4) Runge–Kutta pair (2011) with its free fourth-order dense output: the default non-stiff
+/// method. Set <see cref="AdaptiveOrFixedStepAlgorithm.Step"/> for fixed steps (teaching, benchmarking).</summary>
+public sealed class Tsit5 : AdaptiveOrFixedStepAlgorithm
+{
     /// <inheritdoc />
     public override string Name => "Tsit5";
-
-    internal override double? FixedStep => Step;
 
     internal override Stepper CreateStepper(OdeSystem system) => new ExplicitRungeKuttaStepper(system, ButcherTableau.Tsitouras5);
 }
 
 /// <summary>The Dormand–Prince 5(4) pair (1980) with Hairer's continuous extension, as in DOPRI5 and MATLAB's ode45.</summary>
-public sealed class DormandPrince5 : OdeAlgorithm
+public sealed class DormandPrince5 : AdaptiveOrFixedStepAlgorithm
 {
-    private readonly double? _step;
-
-    /// <summary>A fixed step size; null (the default) for adaptive steps with error control.</summary>
-    public double? Step
-    {
-        get => _step;
-        init => _step = value is { } h ? Positive(h, nameof(Step)) : null;
-    }
-
     /// <inheritdoc />
     public override string Name => "DormandPrince5";
-
-    internal override double? FixedStep => Step;
 
     internal override Stepper CreateStepper(OdeSystem system) => new ExplicitRungeKuttaStepper(system, ButcherTableau.DormandPrince5);
 }
@@ -134,23 +131,12 @@ public sealed class Rosenbrock23 : OdeAlgorithm
 
 /// <summary>Steinebach's Rodas5P (2023): an L-stable, stiffly accurate Rosenbrock method of order 5 with 8 stages, an
 /// embedded fourth-order error estimate and a fourth-order dense output, using the model's symbolic Jacobian: the stiff
-/// method for moderate to tight tolerances (RelTol ≤ 1e-4). Set <see cref="Step"/> for fixed steps (convergence
+/// method for moderate to tight tolerances (RelTol ≤ 1e-4). Set <see cref="AdaptiveOrFixedStepAlgorithm.Step"/> for fixed steps (convergence
 /// studies).</summary>
-public sealed class Rodas5P : OdeAlgorithm
+public sealed class Rodas5P : AdaptiveOrFixedStepAlgorithm
 {
-    private readonly double? _step;
-
-    /// <summary>A fixed step size; null (the default) for adaptive steps with error control.</summary>
-    public double? Step
-    {
-        get => _step;
-        init => _step = value is { } h ? Positive(h, nameof(Step)) : null;
-    }
-
     /// <inheritdoc />
     public override string Name => "Rodas5P";
-
-    internal override double? FixedStep => Step;
 
     internal override Stepper CreateStepper(OdeSystem system) => new RodasStepper(system, RosenbrockTableau.Rodas5P);
 }
