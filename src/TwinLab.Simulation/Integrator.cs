@@ -281,7 +281,6 @@ internal sealed class Integrator
             }
 
             // At the stop: doses take effect, then the requested points at this time are saved (right-continuous).
-            var before = _events.Count;
             if (ApplyActions(actions, stop, y))
             {
                 if (_saveAt is null)
@@ -291,7 +290,7 @@ internal sealed class Integrator
                 if (_eventFunctions is not null)
                 {
                     _eventFunctions(stop, y.AsSpan(0, _n), _problem.ParameterArray, _eventNew);
-                    if (RecordCrossings(stop, y, ref before) is { } terminalAtDose)
+                    if (RecordCrossings(stop, y) is { } terminalAtDose)
                     {
                         SaveThrough(stop, y, inclusive: true);
                         status = SolutionStatus.Terminated;
@@ -588,7 +587,7 @@ internal sealed class Integrator
     }
 
     /// <summary>Records event crossings caused by a dose at a stop; returns the name of a terminal one.</summary>
-    private string? RecordCrossings(double t, double[] y, ref int before)
+    private string? RecordCrossings(double t, double[] y)
     {
         string? terminal = null;
         for (var e = 0; e < _eventNew.Length; e++)
@@ -603,7 +602,6 @@ internal sealed class Integrator
             }
         }
         Array.Copy(_eventNew, _eventOld, _eventNew.Length);
-        before = _events.Count;
         return terminal;
     }
 

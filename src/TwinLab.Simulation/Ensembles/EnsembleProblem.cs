@@ -16,7 +16,8 @@ public sealed class EnsembleProblem
     {
         Template = template;
         Patients = patients;
-        _ = new PatientSourceCheck(template, patients);
+        _ = new PatientSource(template, patients, allowInfusions: true); // validates the table against the model now
+
     }
 
     /// <summary>The problem every patient shares.</summary>
@@ -191,9 +192,4 @@ public sealed class EnsembleProblem
             });
     }
 
-    /// <summary>Validates the table against the model when the ensemble is created, so mistakes surface early.</summary>
-    private sealed class PatientSourceCheck
-    {
-        public PatientSourceCheck(OdeProblem template, PatientTable patients) => _ = new PatientSource(template, patients, allowInfusions: true);
-    }
 }
