@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using TwinLab.Core.Modelling;
 using TwinLab.Core.Symbolic;
 
@@ -245,6 +246,7 @@ internal sealed class LaneIntegrator<TL, T>
 
     /// <summary>Accepted lanes move on; the first stage of the next step is the last of this one. Returns the lanes
     /// whose state was projected onto zero (they must restart their first stage).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
     private TL Advance(TL accept, TL tNew)
     {
         for (var m = 0; m < _n; m++)
@@ -263,6 +265,7 @@ internal sealed class LaneIntegrator<TL, T>
         return restart;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
     private void Restart(TL restart)
     {
         _rhs(_t, _y, _parameters, _fresh);
@@ -272,6 +275,7 @@ internal sealed class LaneIntegrator<TL, T>
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
     private void SaveInside(TL accept, TL last, TL hs, TL tNew)
     {
         var saveAt = _context.SaveAt;
@@ -301,6 +305,7 @@ internal sealed class LaneIntegrator<TL, T>
     }
 
     /// <summary>Ends the given lanes with a failure status.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
     private void EndLanes(TL lanes, TL finite, bool nonFinite, SolutionStatus? status = null)
     {
         for (var l = 0; l < _count; l++)
@@ -317,6 +322,7 @@ internal sealed class LaneIntegrator<TL, T>
 
     /// <summary>Lanes that reached their stop: doses, points saved at the stop, then the next stop or the end.
     /// Returns the restart mask extended by the lanes whose state jumped.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
     private TL ReachStops(TL reached, TL restart)
     {
         var ctx = _context;
@@ -377,6 +383,7 @@ internal sealed class LaneIntegrator<TL, T>
 
     /// <summary>The RMS of the embedded error estimate scaled by the tolerances, lane by lane; lanes where a
     /// non-negative state dips below its absolute tolerance get 2, so the step is rejected.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
     private TL ErrorNorm(TL hs, TL rtol)
     {
         var sum = TL.Constant(0);
@@ -402,6 +409,7 @@ internal sealed class LaneIntegrator<TL, T>
 
     /// <summary>Hairer's PI controller, lane-wise: the next step size after an accepted or rejected attempt. The
     /// previous error is kept as its logarithm, so each step needs one logarithm and two exponentials.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
     private static TL NextStep(TL h, TL hs, TL errorNorm, TL accept, TL rejected, TL last, TL finite, TL lastRejected, ref TL logFacOld)
     {
         var logError = TL.Log(errorNorm);
