@@ -13,10 +13,11 @@ public static class Charts
     /// <param name="state">The state.</param>
     /// <param name="logY">Whether the y axis is logarithmic; null chooses one when every quantile is positive and they
     /// span more than three decades.</param>
+    /// <param name="title">The title; null gives the model, the state and the number of trajectories.</param>
     /// <returns>The chart.</returns>
     /// <exception cref="InvalidOperationException">Trajectories were not stored and no quantile reducer exists for
     /// <paramref name="state"/>.</exception>
-    public static Chart FanChart(EnsembleSolution ensemble, string state, bool? logY = null)
+    public static Chart FanChart(EnsembleSolution ensemble, string state, bool? logY = null, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(ensemble);
         ArgumentNullException.ThrowIfNull(state);
@@ -27,7 +28,7 @@ public static class Charts
         var times = ensemble.Times;
         return new Chart
         {
-            Title = $"{ensemble.Model.Name}: {state} ({ensemble.Count - ensemble.Failed} trajectories)",
+            Title = title ?? $"{ensemble.Model.Name}: {state} ({ensemble.Count - ensemble.Failed} trajectories)",
             XTitle = "time",
             YTitle = state,
             LogY = log,

@@ -205,6 +205,7 @@ public sealed class ChartTests
         Assert.Equal(3, svg.Descendants(Svg + "polygon").Count());
         Assert.Equal(11, ((string)svg.Descendants(Svg + "polyline").Single().Attribute("points")!).Split(' ').Length);
         Assert.True(TwinLab.Interactive.Charts.FanChart(ensemble, "T", logY: true).LogY);
+        Assert.Equal("arm A", TwinLab.Interactive.Charts.FanChart(ensemble, "T", title: "arm A").Title);
     }
 
     [Fact]
