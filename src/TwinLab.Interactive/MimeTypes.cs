@@ -24,6 +24,9 @@ public static class MimeTypes
     /// <summary>An SVG image.</summary>
     public const string Svg = "image/svg+xml";
 
+    /// <summary>A plotly.js figure (<c>{"data": [...], "layout": {...}}</c>) as JSON.</summary>
+    public const string Plotly = "application/vnd.plotly.v1+json";
+
     /// <summary>Whether a MIME type carries JSON (<c>application/json</c> or any <c>+json</c> type), which notebooks store
     /// as a JSON value rather than as text.</summary>
     /// <param name="mimeType">The MIME type.</param>

@@ -23,6 +23,11 @@ internal static class BuiltInFormatters
         registry.Register<Model>(MimeTypes.Latex, m => $"$${m.ToLatex()}$$");
         registry.Register<Model>(MimeTypes.Html, ModelHtml);
         registry.Register<Solution>(MimeTypes.Html, SolutionHtml);
+        registry.Register<Chart>(MimeTypes.PlainText, c => c.ToString());
+        registry.Register<Chart>(MimeTypes.Svg, c => c.ToSvg());
+        registry.Register<Chart>(MimeTypes.Plotly, c => c.ToPlotlyJson());
+        // The HTML view is the static SVG inline; loading plotly.js for an interactive view comes later.
+        registry.Register<Chart>(MimeTypes.Html, c => $"<div class=\"twinlab-chart\">{c.ToSvg()}</div>");
     }
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
