@@ -246,7 +246,6 @@ internal sealed class LaneIntegrator<TL, T>
 
     /// <summary>Accepted lanes move on; the first stage of the next step is the last of this one. Returns the lanes
     /// whose state was projected onto zero (they must restart their first stage).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
     private TL Advance(TL accept, TL tNew)
     {
         for (var m = 0; m < _n; m++)
