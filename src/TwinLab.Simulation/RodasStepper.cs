@@ -9,9 +9,7 @@ namespace TwinLab.Simulation;
 internal sealed class RodasStepper : Stepper
 {
     private readonly RosenbrockTableau _tableau;
-    private readonly DenseLu _lu;
-    private readonly double[] _jacobian;
-    private readonly double[] _dfdt;
+    private readonly IterationMatrix _w;
     private readonly double[] _f0;
     private readonly double[][] _k;
     private readonly double[][] _dense;
@@ -19,18 +17,13 @@ internal sealed class RodasStepper : Stepper
     private readonly double[] _start;
     private readonly double[] _end;
     private bool _f0Current;
-    private bool _jacobianCurrent;
     private double _tEnd;
-    private double _factorizedH = double.NaN;
-    private int _factorizations;
 
     public RodasStepper(OdeSystem system, RosenbrockTableau tableau) : base(system)
     {
         _tableau = tableau;
         var n = Dimension;
-        _lu = new DenseLu(n);
-        _jacobian = new double[n * n];
-        _dfdt = new double[n];
+        _w = new IterationMatrix(n);
         _f0 = new double[n];
         _k = new double[tableau.Stages][];
         for (var i = 0; i < _k.Length; i++)
@@ -50,7 +43,7 @@ internal sealed class RodasStepper : Stepper
     public override int ErrorOrder => _tableau.Order - 1;
 
 
-    public override int Factorizations => _factorizations;
+    public override int Factorizations => _w.Factorizations;
 
     public override ReadOnlySpan<double> CurrentDerivative
     {
@@ -70,7 +63,7 @@ internal sealed class RodasStepper : Stepper
     {
         System.Evaluate(t, y, _f0);
         _f0Current = true;
-        _jacobianCurrent = false;
+        _w.Invalidate();
     }
 
     public override void Attempt(double t, double h, double[] y, double[] yNew, double[] error)
@@ -82,25 +75,12 @@ internal sealed class RodasStepper : Stepper
             System.Evaluate(t, y, _f0);
             _f0Current = true;
         }
-        if (!_jacobianCurrent)
+        if (!_w.Prepare(System, t, y, h, 1 / (h * tab.Gamma), 1))
         {
-            System.Jacobian(t, y, _jacobian);
-            System.TimeDerivative(t, y, _dfdt);
-            _jacobianCurrent = true;
-            _factorizedH = double.NaN;
-        }
-        if (h != _factorizedH)
-        {
-            _factorizations++;
-            if (!_lu.FactorizeShifted(1 / (h * tab.Gamma), 1, _jacobian))
-            {
-                // A singular iteration matrix: report a non-finite step so the integrator shrinks h.
-                Array.Fill(yNew, double.NaN);
-                Array.Fill(error, double.NaN);
-                _factorizedH = double.NaN;
-                return;
-            }
-            _factorizedH = h;
+            // A singular iteration matrix: report a non-finite step so the integrator shrinks h.
+            Array.Fill(yNew, double.NaN);
+            Array.Fill(error, double.NaN);
+            return;
         }
 
         var stages = tab.Stages;
@@ -131,14 +111,14 @@ internal sealed class RodasStepper : Stepper
             var hd = h * tab.D[s];
             for (var m = 0; m < n; m++)
             {
-                var sum = k[m] + (hd * _dfdt[m]);
+                var sum = k[m] + (hd * _w.TimeDerivative[m]);
                 for (var j = 0; j < s; j++)
                 {
                     sum += c[j] * inverseH * _k[j][m];
                 }
                 k[m] = sum;
             }
-            _lu.Solve(k);
+            _w.Solve(k);
         }
 
         // Stiffly accurate: the solution is the last stage point plus the last increment, which is the error estimate.
@@ -173,7 +153,7 @@ internal sealed class RodasStepper : Stepper
             }
         }
         _f0Current = false;
-        _jacobianCurrent = false;
+        _w.Invalidate();
     }
 
     public override void Interpolate(double theta, Span<double> result)

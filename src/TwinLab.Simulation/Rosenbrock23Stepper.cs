@@ -11,9 +11,7 @@ internal sealed class Rosenbrock23Stepper : Stepper
     private static readonly double D = 1 / (2 + Math.Sqrt(2));
     private static readonly double E32 = 6 + Math.Sqrt(2);
 
-    private readonly DenseLu _lu;
-    private readonly double[] _jacobian;
-    private readonly double[] _dfdt;
+    private readonly IterationMatrix _w;
     private readonly double[] _f0;
     private readonly double[] _f1;
     private readonly double[] _f2;
@@ -22,17 +20,12 @@ internal sealed class Rosenbrock23Stepper : Stepper
     private readonly double[] _k3;
     private readonly double[] _stage;
     private readonly double[] _start;
-    private bool _jacobianCurrent;
-    private double _factorizedH = double.NaN;
     private double _h;
-    private int _factorizations;
 
     public Rosenbrock23Stepper(OdeSystem system) : base(system)
     {
         var n = Dimension;
-        _lu = new DenseLu(n);
-        _jacobian = new double[n * n];
-        _dfdt = new double[n];
+        _w = new IterationMatrix(n);
         _f0 = new double[n];
         _f1 = new double[n];
         _f2 = new double[n];
@@ -47,45 +40,32 @@ internal sealed class Rosenbrock23Stepper : Stepper
 
     public override double ControllerBeta => 0;
 
-    public override int Factorizations => _factorizations;
+    public override int Factorizations => _w.Factorizations;
 
     public override ReadOnlySpan<double> CurrentDerivative => _f0;
 
     public override void Start(double t, double[] y)
     {
         System.Evaluate(t, y, _f0);
-        _jacobianCurrent = false;
+        _w.Invalidate();
     }
 
     public override void Attempt(double t, double h, double[] y, double[] yNew, double[] error)
     {
         var n = Dimension;
-        if (!_jacobianCurrent)
+        if (!_w.Prepare(System, t, y, h, 1, h * D))
         {
-            System.Jacobian(t, y, _jacobian);
-            System.TimeDerivative(t, y, _dfdt);
-            _jacobianCurrent = true;
-            _factorizedH = double.NaN;
-        }
-        if (h != _factorizedH)
-        {
-            _factorizations++;
-            if (!_lu.FactorizeShifted(1, h * D, _jacobian))
-            {
-                // A singular iteration matrix: report a non-finite step so the integrator shrinks h.
-                Array.Fill(yNew, double.NaN);
-                Array.Fill(error, double.NaN);
-                _factorizedH = double.NaN;
-                return;
-            }
-            _factorizedH = h;
+            // A singular iteration matrix: report a non-finite step so the integrator shrinks h.
+            Array.Fill(yNew, double.NaN);
+            Array.Fill(error, double.NaN);
+            return;
         }
         var hdT = h * D;
         for (var i = 0; i < n; i++)
         {
-            _k1[i] = _f0[i] + (hdT * _dfdt[i]);
+            _k1[i] = _f0[i] + (hdT * _w.TimeDerivative[i]);
         }
-        _lu.Solve(_k1);
+        _w.Solve(_k1);
         for (var i = 0; i < n; i++)
         {
             _stage[i] = y[i] + (0.5 * h * _k1[i]);
@@ -95,7 +75,7 @@ internal sealed class Rosenbrock23Stepper : Stepper
         {
             _k2[i] = _f1[i] - _k1[i];
         }
-        _lu.Solve(_k2);
+        _w.Solve(_k2);
         for (var i = 0; i < n; i++)
         {
             _k2[i] += _k1[i];
@@ -104,9 +84,9 @@ internal sealed class Rosenbrock23Stepper : Stepper
         System.Evaluate(t + h, yNew, _f2);
         for (var i = 0; i < n; i++)
         {
-            _k3[i] = _f2[i] - (E32 * (_k2[i] - _f1[i])) - (2 * (_k1[i] - _f0[i])) + (hdT * _dfdt[i]);
+            _k3[i] = _f2[i] - (E32 * (_k2[i] - _f1[i])) - (2 * (_k1[i] - _f0[i])) + (hdT * _w.TimeDerivative[i]);
         }
-        _lu.Solve(_k3);
+        _w.Solve(_k3);
         for (var i = 0; i < n; i++)
         {
             error[i] = h / 6 * (_k1[i] - (2 * _k2[i]) + _k3[i]);
@@ -119,7 +99,7 @@ internal sealed class Rosenbrock23Stepper : Stepper
         Array.Copy(y, _start, Dimension);
         // k1 and k2 stay valid for the interpolant until the next attempt; f(t + h, y_new) starts the next step.
         Array.Copy(_f2, _f0, Dimension);
-        _jacobianCurrent = false;
+        _w.Invalidate();
     }
 
     public override void Interpolate(double theta, Span<double> result)

@@ -9,7 +9,7 @@ namespace TwinLab.Simulation.Tests;
 public class ReadmeExampleTests
 {
     [Fact]
-    public void Readme_quick_start_solves_and_runs_an_ensemble()
+    public void Readme_quick_start()
     {
         var m = new ModelBuilder("gompertz", version: "1.0") { Description = "Gompertz tumour growth." };
         var V = m.State("V", initial: 50, unit: "mm3", description: "tumour volume", nonNegative: true);
@@ -17,6 +17,12 @@ public class ReadmeExampleTests
         var K = m.Parameter("K", 2000, unit: "mm3", bounds: (100, 1e5));
         m.Rate(V, r * V * Sym.Log(K / V));
         Model model = m.Build();
+
+        Assert.Contains(@"\frac{dV}{dt} &= r \, V \, \ln\left(\frac{K}{V}\right)", model.ToLatex(), StringComparison.Ordinal);
+        Assert.Equal("r * log(K / V) - r * V * (K / V^2 / (K / V))", model.Jacobian[0].ToString());
+        var rhs = new double[1];
+        model.Compiled.RightHandSide(0, [100.0], model.NominalParameters(), rhs);
+        Assert.Equal(0.1 * 100 * Math.Log(20), rhs[0], 12);
 
         var problem = new OdeProblem(model, (0, 100), saveAt: Enumerable.Range(0, 101).Select(i => (double)i));
         Solution solution = problem.Solve(new Tsit5 { RelTol = 1e-8 });

@@ -31,6 +31,7 @@ internal sealed class LaneIntegrator<TL, T>
     private readonly TL[] _c, _e;
     private readonly T[] _scratch;
     private readonly double[] _laneState, _laneParameters, _laneOutput;
+    private readonly double[] _laneInitial, _laneParameterBlock; // every lane's initial state and parameters, reused per block
     private readonly DoseList[] _doses;
     private readonly int[] _doseCursor, _saveCursor, _trajectory;
     private readonly double[] _eventOld, _eventNew;
@@ -56,6 +57,8 @@ internal sealed class LaneIntegrator<TL, T>
         _atol = [.. context.AbsoluteTolerances.Select(TL.Constant)];
         _scratch = new T[_lanes];
         _laneState = new double[_n];
+        _laneInitial = new double[_lanes * _n];
+        _laneParameterBlock = new double[_lanes * _p];
         _laneParameters = new double[_p];
         _laneOutput = new double[Math.Max(_n, context.EventCount)];
         _doses = new DoseList[_lanes];
@@ -103,8 +106,8 @@ internal sealed class LaneIntegrator<TL, T>
         var saveAt = ctx.SaveAt;
 
         // Load each lane's patient; apply doses at the start; save the points at the start time.
-        var y0 = new double[_lanes * _n];
-        var parameters = new double[_lanes * _p];
+        var y0 = _laneInitial;
+        var parameters = _laneParameterBlock;
         for (var l = 0; l < _lanes; l++)
         {
             var trajectory = first + Math.Min(l, count - 1);

@@ -4,26 +4,10 @@ using TwinLab.Core.Symbolic;
 
 namespace TwinLab.Core.Tests.Modelling;
 
-/// <summary>The examples of README.md and docs/methods/modelling.md, run as written, with the outputs they show.</summary>
+/// <summary>The worked example of docs/methods/modelling.md, run as written, with the output it shows (the README's
+/// quick start is run by TwinLab.Simulation.Tests, since it also solves).</summary>
 public class DocumentationExampleTests
 {
-    [Fact]
-    public void Readme_quick_start()
-    {
-        var m = new ModelBuilder("gompertz", version: "1.0") { Description = "Gompertz tumour growth." };
-        var V = m.State("V", initial: 50, unit: "mm3", description: "tumour volume", nonNegative: true);
-        var r = m.Parameter("r", 0.1, unit: "1/d", prior: Prior.LogNormal(median: 0.1, sigma: 0.3), bounds: (1e-3, 2));
-        var K = m.Parameter("K", 2000, unit: "mm3", bounds: (100, 1e5));
-        m.Rate(V, r * V * Sym.Log(K / V));
-        Model model = m.Build();
-
-        Assert.Contains(@"\frac{dV}{dt} &= r \, V \, \ln\left(\frac{K}{V}\right)", model.ToLatex(), StringComparison.Ordinal);
-        Assert.Equal("r * log(K / V) - r * V * (K / V^2 / (K / V))", model.Jacobian[0].ToString());
-        var rhs = new double[1];
-        model.Compiled.RightHandSide(0, [100.0], model.NominalParameters(), rhs);
-        Assert.Equal(0.1 * 100 * Math.Log(20), rhs[0], 12);
-    }
-
     [Fact]
     public void Modelling_worked_example()
     {
