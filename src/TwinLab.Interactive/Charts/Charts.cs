@@ -221,7 +221,7 @@ public static class Charts
         var size = Math.Clamp(170 * d, 360, 1100);
         var chart = new Chart(d, d)
         {
-            Title = excluded == 0 ? title : $"{title} ({excluded} draws with non-finite values left out)",
+            Title = excluded == 0 ? title : $"{title} ({Draws(excluded)} with non-finite values left out)",
             Width = size + 40,
             Height = size,
         };
@@ -317,7 +317,7 @@ public static class Charts
         var chartRows = (d + columns - 1) / columns;
         var chart = new Chart(chartRows, columns)
         {
-            Title = priorExcluded + posteriorExcluded == 0 ? title : $"{title} ({priorExcluded + posteriorExcluded} draws with non-finite values left out)",
+            Title = priorExcluded + posteriorExcluded == 0 ? title : $"{title} ({Draws(priorExcluded + posteriorExcluded)} with non-finite values left out)",
             Width = 160 + (260 * columns),
             Height = 60 + (220 * chartRows),
         };
@@ -752,6 +752,8 @@ public static class Charts
         }
         return (rows, draws.Count - rows.Length);
     }
+
+    private static string Draws(int n) => n == 1 ? "1 draw" : $"{n} draws";
 
     /// <summary>The range of the values, widened by 5 % on each side (or ±0.5 for a single value).</summary>
     private static (double Min, double Max) Padded(IEnumerable<double> values)

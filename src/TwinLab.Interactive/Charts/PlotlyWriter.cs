@@ -179,7 +179,6 @@ internal static class PlotlyWriter
     {
         w.WriteString("type", "histogram");
         Numbers(w, "x", histogram.Values);
-        w.WriteBoolean("autobinx", false);
         w.WriteStartObject("xbins");
         Number(w, "start", histogram.Start);
         Number(w, "end", histogram.End);
@@ -238,6 +237,7 @@ internal static class PlotlyWriter
         Numbers(w, "y", violin.Values);
         w.WriteString("x0", violin.Category);
         Number(w, "bandwidth", violin.Bandwidth);
+        w.WriteString("quartilemethod", "linear");
         w.WriteString("spanmode", "soft");
         w.WriteString("scalemode", "width");
         w.WriteBoolean("points", false);
