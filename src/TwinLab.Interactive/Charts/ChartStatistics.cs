@@ -11,16 +11,17 @@ namespace TwinLab.Interactive;
 /// <param name="Outliers">The values beyond the whiskers, in the order given.</param>
 public sealed record BoxSummary(double LowerWhisker, double Q1, double Median, double Q3, double UpperWhisker, IReadOnlyList<double> Outliers)
 {
-    /// <summary>The summary of the finite values (quartiles by linear interpolation between order statistics, numpy's
-    /// default and plotly's <c>quartilemethod: "linear"</c>).</summary>
+    /// <summary>The summary of the finite values, computed as plotly.js draws a box with <c>quartilemethod: "linear"</c>:
+    /// quartiles by <see cref="SampleQuantile.Hazen"/>, whiskers at the furthest values within 1.5 IQR of the box (but
+    /// never inside it).</summary>
     internal static BoxSummary Of(IEnumerable<double> values)
     {
         var finite = values.Where(double.IsFinite).ToArray();
         var sorted = finite.Order().ToArray();
-        var (q1, median, q3) = (SampleQuantile.Linear(sorted, 0.25), SampleQuantile.Linear(sorted, 0.5), SampleQuantile.Linear(sorted, 0.75));
+        var (q1, median, q3) = (SampleQuantile.Hazen(sorted, 0.25), SampleQuantile.Hazen(sorted, 0.5), SampleQuantile.Hazen(sorted, 0.75));
         var (low, high) = (q1 - (1.5 * (q3 - q1)), q3 + (1.5 * (q3 - q1)));
         var inside = sorted.Where(v => v >= low && v <= high).ToArray();
-        return new BoxSummary(inside[0], q1, median, q3, inside[^1], [.. finite.Where(v => v < low || v > high)]);
+        return new BoxSummary(Math.Min(q1, inside[0]), q1, median, q3, Math.Max(q3, inside[^1]), [.. finite.Where(v => v < low || v > high)]);
     }
 }
 
@@ -38,6 +39,28 @@ internal static class SampleQuantile
         var h = p * (sorted.Count - 1);
         var k = (int)Math.Floor(h);
         return k + 1 < sorted.Count ? sorted[k] + ((h - k) * (sorted[k + 1] - sorted[k])) : sorted[k];
+    }
+
+    /// <summary>The p-quantile of sorted values by linear interpolation at position n p − ½ (0-based), clamped to the
+    /// smallest and largest value: Hyndman and Fan's type 5, numpy's <c>method="hazen"</c>, and plotly.js's box-plot
+    /// quartiles.</summary>
+    public static double Hazen(IReadOnlyList<double> sorted, double p)
+    {
+        if (sorted.Count == 0)
+        {
+            throw new ArgumentException("A quantile needs at least one value.", nameof(sorted));
+        }
+        var h = (p * sorted.Count) - 0.5;
+        if (h <= 0)
+        {
+            return sorted[0];
+        }
+        if (h >= sorted.Count - 1)
+        {
+            return sorted[^1];
+        }
+        var k = (int)Math.Floor(h);
+        return sorted[k] + ((h - k) * (sorted[k + 1] - sorted[k]));
     }
 }
 

@@ -37,7 +37,10 @@ internal static class PlotlyWriter
     /// <summary>Each panel's horizontal and vertical share of the figure (0 to 1, y upwards).</summary>
     private static (double X0, double X1, double Y0, double Y1)[] Domains(Chart chart)
     {
-        var gapX = chart.Columns == 1 ? 0 : chart.Panels.Any(p => p.Column > 0 && p.Y.Title is not null && !chart.SharedY) ? 0.1 : 0.06;
+        // Gaps leave room for the y titles of inner panels and for colour bars right of a panel.
+        var gapX = chart.Columns == 1 ? 0
+            : chart.Panels.Any(p => p.Column < chart.Columns - 1 && p.Traces.Any(t => t.ColorBar is not null)) ? 0.16
+            : chart.Panels.Any(p => p.Column > 0 && p.Y.Title is not null && !chart.SharedY) ? 0.1 : 0.06;
         var gapY = chart.Rows == 1 ? 0 : chart.Panels.Any(p => p.Title is not null || (p.X.Title is not null && !chart.SharedX)) ? 0.12 : 0.07;
         var width = (1 - (gapX * (chart.Columns - 1))) / chart.Columns;
         var height = (1 - (gapY * (chart.Rows - 1))) / chart.Rows;
@@ -95,7 +98,8 @@ internal static class PlotlyWriter
         {
             w.WriteString("name", trace.Name);
         }
-        w.WriteBoolean("showlegend", trace.Name is not null && trace.ShowInLegend);
+        // Heatmaps and contours are explained by their colour bar, not by a legend entry (as in the SVG image).
+        w.WriteBoolean("showlegend", trace.Name is not null && trace.ShowInLegend && trace is not HeatmapTrace);
         if (panel > 0)
         {
             w.WriteString("xaxis", AxisId('x', panel));
@@ -396,10 +400,16 @@ internal static class PlotlyWriter
         for (var p = 0; p < chart.Panels.Count; p++)
         {
             var panel = chart.Panels[p];
+            if (panel.IsEmpty && chart.Panels.Count > 1)
+            {
+                // No trace refers to an empty panel's axes, so plotly would not accept them: the area stays blank.
+                continue;
+            }
             var categoryAxis = panel.CategoryAxis;
             var grid = chart.Panels.Count > 1;
-            var top = panel.Column;
-            var left = panel.Row * chart.Columns;
+            // Shared axes follow the first drawn panel of the column (x) or row (y).
+            var top = (chart.Panels.First(q => q.Column == panel.Column && !q.IsEmpty).Row * chart.Columns) + panel.Column;
+            var left = (panel.Row * chart.Columns) + chart.Panels.First(q => q.Row == panel.Row && !q.IsEmpty).Column;
             var xLabels = !chart.SharedX || panel.Row == chart.Rows - 1;
             var yLabels = !chart.SharedY || panel.Column == 0;
             WriteAxis(w, AxisKey('x', p), panel.X, categoryAxis == CategoryAxis.X, panel.IsEmpty, xLabels,

@@ -582,9 +582,9 @@ public sealed class BarTrace : Trace
         Base is null ? WithErrors(Values, Errors).Append(0) : WithErrors(Values, Errors, Base).Concat(Base);
 }
 
-/// <summary>A box plot of one group's values at a category: the box spans the quartiles (linear interpolation between
-/// order statistics, as numpy's default), a line marks the median, whiskers reach the furthest values within 1.5
-/// inter-quartile ranges of the box, and values beyond are drawn as points. Values that are not finite are left out and
+/// <summary>A box plot of one group's values at a category: the box spans the quartiles (computed as plotly.js does:
+/// linear interpolation at position n p − ½, Hyndman and Fan's type 5), a line marks the median, whiskers reach the
+/// furthest values within 1.5 inter-quartile ranges of the box, and values beyond are drawn as points. Values that are not finite are left out and
 /// counted in <see cref="Excluded"/>.</summary>
 public class BoxTrace : Trace
 {

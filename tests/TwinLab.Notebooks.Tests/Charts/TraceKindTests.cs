@@ -95,14 +95,14 @@ public sealed class TraceKindTests
     }
 
     [Fact]
-    public void Box_summary_matches_numpy_and_outliers_are_points()
+    public void Box_summary_matches_numpy_hazen_quartiles_and_outliers_are_points()
     {
         double[] values = [2.1, 3.5, 3.9, 4.0, 4.2, 4.4, 4.8, 5.0, 5.5, 6.1, 12.0, -3.0, double.NaN];
         var box = new BoxTrace("arm A", values, "A");
         var expected = JsonSerializer.Deserialize<double[]>(TwinLab.TestSupport.DebianPython.Run(
-            "import json,sys,numpy as np; v=np.array(json.load(sys.stdin)); v=v[np.isfinite(v)]; print(json.dumps(list(np.percentile(v,[25,50,75]))))",
+            "import json,sys,numpy as np; v=np.array(json.load(sys.stdin)); print(json.dumps(list(np.percentile(v,[25,50,75],method='hazen'))))",
             JsonSerializer.Serialize(values.Where(double.IsFinite))))!;
-        // numpy's default percentile is the same linear interpolation: agreement to rounding.
+        // numpy's "hazen" percentile is the same interpolation (plotly.js's Lib.interp): agreement to rounding.
         Assert.Equal(expected[0], box.Summary.Q1, 12);
         Assert.Equal(expected[1], box.Summary.Median, 12);
         Assert.Equal(expected[2], box.Summary.Q3, 12);
@@ -352,7 +352,7 @@ public sealed class TraceKindTests
         Assert.Equal("y6", data[4].GetProperty("yaxis").GetString());
         var layout = figure.GetProperty("layout");
         var domains = new List<(double, double, double, double)>();
-        for (var k = 1; k <= 6; k++)
+        foreach (var k in new[] { 1, 2, 4, 5, 6 })
         {
             var suffix = k == 1 ? "" : k.ToString(CultureInfo.InvariantCulture);
             var x = layout.GetProperty("xaxis" + suffix);
@@ -364,9 +364,9 @@ public sealed class TraceKindTests
             domains.Add((x0, x1, y0, y1));
         }
         // Panels do not overlap.
-        for (var a = 0; a < 6; a++)
+        for (var a = 0; a < domains.Count; a++)
         {
-            for (var b = a + 1; b < 6; b++)
+            for (var b = a + 1; b < domains.Count; b++)
             {
                 var overlapX = Math.Min(domains[a].Item2, domains[b].Item2) > Math.Max(domains[a].Item1, domains[b].Item1);
                 var overlapY = Math.Min(domains[a].Item4, domains[b].Item4) > Math.Max(domains[a].Item3, domains[b].Item3);
@@ -376,7 +376,8 @@ public sealed class TraceKindTests
         Assert.Equal("x", layout.GetProperty("xaxis4").GetProperty("matches").GetString());
         Assert.False(layout.GetProperty("xaxis").GetProperty("showticklabels").GetBoolean());
         Assert.True(layout.GetProperty("xaxis4").GetProperty("showticklabels").GetBoolean());
-        Assert.False(layout.GetProperty("xaxis3").GetProperty("visible").GetBoolean());
+        // The empty panel's axes are left out (plotly accepts only axes that a trace uses).
+        Assert.False(layout.TryGetProperty("xaxis3", out _));
         Assert.Equal(5, layout.GetProperty("annotations").GetArrayLength());
 
         var svg = SvgImage(chart);
