@@ -12,6 +12,10 @@ namespace TwinLab.Interactive;
 internal static class SvgWriter
 {
     private static readonly XNamespace Ns = "http://www.w3.org/2000/svg";
+    private static readonly XNamespace XLink = "http://www.w3.org/1999/xlink";
+
+    /// <summary>Above this many cells a heatmap on a regular grid is embedded as one PNG image.</summary>
+    internal const int RasterCells = 1600;
     private const double ColorBarSpace = 92;
     private const double CharWidth = 6.6;
 
@@ -30,6 +34,7 @@ internal static class SvgWriter
         var svg = new XElement(Ns + "svg",
             new XAttribute("width", chart.Width), new XAttribute("height", chart.Height),
             new XAttribute("viewBox", $"0 0 {chart.Width} {chart.Height}"),
+            new XAttribute(XNamespace.Xmlns + "xlink", XLink.NamespaceName),
             new XAttribute("font-family", ChartTheme.FontFamily), new XAttribute("font-size", F(ChartTheme.FontSize)),
             E("rect", ("width", "100%"), ("height", "100%"), ("fill", ChartPalette.Background)));
         double left0 = 4, right0 = chart.Width - legendWidth - 4;
@@ -364,6 +369,11 @@ internal static class SvgWriter
     {
         var (xe, ye) = (HeatmapTrace.Edges(heatmap.X), HeatmapTrace.Edges(heatmap.Y));
         var (min, max) = heatmap.ScaleRange;
+        if (heatmap.Rows * heatmap.Columns > RasterCells && !f.X.IsLog && !f.Y.IsLog && EquallySpaced(heatmap.X) && EquallySpaced(heatmap.Y))
+        {
+            RenderRaster(g, heatmap, f, xe, ye, min, max);
+            return;
+        }
         g.SetAttributeValue("shape-rendering", "crispEdges");
         for (var r = 0; r < heatmap.Rows; r++)
         {
@@ -379,6 +389,48 @@ internal static class SvgWriter
                     ("class", "cell"), ("fill", heatmap.ColorScale.ColorAt((v - min) / (max - min)))));
             }
         }
+    }
+
+    /// <summary>A large heatmap on a regular grid as one embedded PNG image, one pixel per cell (blank where a value is
+    /// not finite), scaled without smoothing: far smaller than a rectangle per cell.</summary>
+    private static void RenderRaster(XElement g, HeatmapTrace heatmap, Frame f, double[] xe, double[] ye, double min, double max)
+    {
+        var (x0, x1) = (f.X.Map(xe[0]), f.X.Map(xe[^1]));
+        var (y0, y1) = (f.Y.Map(ye[0]), f.Y.Map(ye[^1]));
+        // Image row 0 is at the top of the screen; flip where the axes run the other way.
+        var (flipX, flipY) = (x1 < x0, y1 < y0);
+        var png = PngWriter.Encode(heatmap.Columns, heatmap.Rows, (column, row) =>
+        {
+            var c = flipX ? heatmap.Columns - 1 - column : column;
+            var r = flipY ? heatmap.Rows - 1 - row : row;
+            var v = heatmap.Value(r, c);
+            if (!double.IsFinite(v))
+            {
+                return (0, 0, 0, 0);
+            }
+            var (red, green, blue) = heatmap.ColorScale.RgbAt((v - min) / (max - min));
+            return (red, green, blue, 255);
+        });
+        g.Add(E("image", ("x", F(Math.Min(x0, x1))), ("y", F(Math.Min(y0, y1))), ("width", F(Math.Abs(x1 - x0))), ("height", F(Math.Abs(y1 - y0))),
+            ("preserveAspectRatio", "none"), ("style", "image-rendering:pixelated;image-rendering:crisp-edges"), ("class", "raster")));
+        g.Elements().Last().Add(new XAttribute(XLink + "href", "data:image/png;base64," + Convert.ToBase64String(png)));
+    }
+
+    private static bool EquallySpaced(IReadOnlyList<double> values)
+    {
+        if (values.Count < 3)
+        {
+            return true;
+        }
+        var step = (values[^1] - values[0]) / (values.Count - 1);
+        for (var k = 1; k < values.Count; k++)
+        {
+            if (Math.Abs(values[k] - values[k - 1] - step) > 1e-6 * Math.Abs(step))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void RenderContour(XElement g, ContourTrace contour, Frame f)
@@ -619,6 +671,8 @@ internal static class SvgWriter
         }
 
         public IReadOnlyList<(double Tick, string Label)> Ticks { get; }
+
+        public bool IsLog => _log;
 
         /// <summary>The range's length in data units (decades for a logarithmic axis).</summary>
         public double Span => _log ? Math.Log10(_max) - Math.Log10(_min) : _max - _min;

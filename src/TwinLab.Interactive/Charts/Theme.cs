@@ -96,6 +96,13 @@ public sealed class ColorScale
     /// <returns>The colour as <c>#rrggbb</c>.</returns>
     public string ColorAt(double t)
     {
+        var (r, g, b) = RgbAt(t);
+        return string.Create(CultureInfo.InvariantCulture, $"#{r:x2}{g:x2}{b:x2}");
+    }
+
+    /// <summary>The colour at position <paramref name="t"/> (clamped to [0, 1]) as red, green and blue bytes.</summary>
+    internal (byte R, byte G, byte B) RgbAt(double t)
+    {
         t = double.IsNaN(t) ? 0 : Math.Clamp(t, 0, 1);
         var k = 1;
         while (k < Stops.Count - 1 && Stops[k].Position < t)
@@ -107,8 +114,8 @@ public sealed class ColorScale
         var f = (t - p0) / (p1 - p0);
         var a = Rgb(c0)!.Value;
         var b = Rgb(c1)!.Value;
-        int Mix(int u, int v) => (int)Math.Round(u + ((v - u) * f));
-        return string.Create(CultureInfo.InvariantCulture, $"#{Mix(a.R, b.R):x2}{Mix(a.G, b.G):x2}{Mix(a.B, b.B):x2}");
+        byte Mix(int u, int v) => (byte)Math.Round(u + ((v - u) * f));
+        return (Mix(a.R, b.R), Mix(a.G, b.G), Mix(a.B, b.B));
     }
 
     private static ColorScale Even(string name, params string[] colors) =>

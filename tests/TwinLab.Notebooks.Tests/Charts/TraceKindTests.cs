@@ -95,6 +95,57 @@ public sealed class TraceKindTests
     }
 
     [Fact]
+    public void Large_heatmaps_are_one_embedded_png_that_an_independent_decoder_reads()
+    {
+        var z = Grid(40, 50, (i, j) => (i * 50) + j);
+        z[0, 0] = double.NaN;
+        var chart = new Chart().Add(new HeatmapTrace(Enumerable.Range(0, 50).Select(j => j * 2.0), Enumerable.Range(0, 40).Select(i => i * 0.5), z));
+        PlotlyFigure(chart);
+        var svg = SvgImage(chart);
+        var g = Group(svg, "trace heatmap");
+        Assert.Empty(WithClass(g, "cell"));
+        var image = Assert.Single(WithClass(g, "raster"));
+        var href = (string)image.Attribute(XNamespace.Get("http://www.w3.org/1999/xlink") + "href")!;
+        Assert.StartsWith("data:image/png;base64,", href, StringComparison.Ordinal);
+        // Python's zlib and struct read the PNG: chunk CRCs, the header, and every pixel (scanlines with filter 0).
+        const string script = """
+            import base64, json, struct, sys, zlib
+            data = base64.b64decode(sys.stdin.read())
+            assert data[:8] == b"\x89PNG\r\n\x1a\n"
+            pos, idat, header = 8, b"", None
+            while pos < len(data):
+                (length,) = struct.unpack(">I", data[pos:pos + 4]); kind = data[pos + 4:pos + 8]; body = data[pos + 8:pos + 8 + length]
+                (crc,) = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
+                assert zlib.crc32(kind + body) == crc, kind
+                if kind == b"IHDR": header = struct.unpack(">IIBBBBB", body)
+                if kind == b"IDAT": idat += body
+                pos += 12 + length
+            width, height, depth, colour = header[:4]
+            raw = zlib.decompress(idat); stride = 4 * width + 1
+            rows = [raw[r * stride:(r + 1) * stride] for r in range(height)]
+            assert all(row[0] == 0 for row in rows)
+            pixels = [["%02x%02x%02x%02x" % tuple(row[1 + 4 * c:5 + 4 * c]) for c in range(width)] for row in rows]
+            print(json.dumps({"width": width, "height": height, "depth": depth, "colour": colour, "pixels": pixels}))
+            """;
+        using var decoded = JsonDocument.Parse(TwinLab.TestSupport.DebianPython.Run(script, href["data:image/png;base64,".Length..]));
+        var root = decoded.RootElement;
+        Assert.Equal((50, 40, 8, 6), (root.GetProperty("width").GetInt32(), root.GetProperty("height").GetInt32(), root.GetProperty("depth").GetInt32(), root.GetProperty("colour").GetInt32()));
+        var pixels = root.GetProperty("pixels");
+        // y increases upwards, so image row 0 (the top) holds the grid's last row; the NaN cell (row 0, column 0) is
+        // transparent at the bottom left.
+        Assert.Equal("00000000", pixels[39][0].GetString());
+        var (min, max) = (1.0, 1999.0);
+        foreach (var (row, column) in new[] { (39, 49), (0, 1), (20, 7), (5, 30) })
+        {
+            var expected = ColorScale.Viridis.ColorAt((z[row, column] - min) / (max - min))[1..] + "ff";
+            Assert.Equal(expected, pixels[39 - row][column].GetString());
+        }
+        // Up to 1600 cells, a grid stays one rectangle per cell.
+        var small = new Chart().Add(new HeatmapTrace(Enumerable.Range(0, 40).Select(j => j * 1.0), Enumerable.Range(0, 40).Select(i => i * 1.0), Grid(40, 40, (i, j) => i - j)));
+        Assert.Equal(1600, WithClass(SvgImage(small), "cell").Count());
+    }
+
+    [Fact]
     public void Box_summary_matches_numpy_hazen_quartiles_and_outliers_are_points()
     {
         double[] values = [2.1, 3.5, 3.9, 4.0, 4.2, 4.4, 4.8, 5.0, 5.5, 6.1, 12.0, -3.0, double.NaN];
