@@ -408,8 +408,8 @@ internal static class PlotlyWriter
             var categoryAxis = panel.CategoryAxis;
             var grid = chart.Panels.Count > 1;
             // Shared axes follow the first drawn panel of the column (x) or row (y).
-            var top = (chart.Panels.First(q => q.Column == panel.Column && !q.IsEmpty).Row * chart.Columns) + panel.Column;
-            var left = (panel.Row * chart.Columns) + chart.Panels.First(q => q.Row == panel.Row && !q.IsEmpty).Column;
+            var top = ((chart.Panels.FirstOrDefault(q => q.Column == panel.Column && !q.IsEmpty) ?? panel).Row * chart.Columns) + panel.Column;
+            var left = (panel.Row * chart.Columns) + (chart.Panels.FirstOrDefault(q => q.Row == panel.Row && !q.IsEmpty) ?? panel).Column;
             var xLabels = !chart.SharedX || panel.Row == chart.Rows - 1;
             var yLabels = !chart.SharedY || panel.Column == 0;
             WriteAxis(w, AxisKey('x', p), panel.X, categoryAxis == CategoryAxis.X, panel.IsEmpty, xLabels,
@@ -498,7 +498,10 @@ internal static class PlotlyWriter
         w.WriteStartObject(key);
         if (empty)
         {
+            // A hidden axis takes no other settings (plotly would ignore them).
             w.WriteBoolean("visible", false);
+            w.WriteEndObject();
+            return;
         }
         if (axis.Title is not null && labels)
         {

@@ -505,5 +505,31 @@ public sealed class TraceKindTests
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => PlotlyFigure(good.Replace("null", "NaN", StringComparison.Ordinal)));
     }
 
+    public static TheoryData<string> Degenerate => ["empty", "empty grid", "only an annotation", "all NaN", "log of non-positive", "one cell", "contour with gaps", "violin on log axis", "bars with NaN on log axis", "single point"];
+
+    [Theory]
+    [MemberData(nameof(Degenerate))]
+    public void Degenerate_charts_still_render_valid_svg_and_json(string name)
+    {
+        var nan = double.NaN;
+        var chart = name switch
+        {
+            "empty" => new Chart(),
+            "empty grid" => new Chart(3, 3),
+            "only an annotation" => new Chart().Add(new Annotation(1, 1, "alone")),
+            "all NaN" => new Chart().Add(new LineTrace([nan, nan], [nan, nan], "nothing")),
+            "log of non-positive" => new Chart { LogY = true }.Add(new LineTrace([0, 1], [0, -1])),
+            "one cell" => new Chart().Add(new HeatmapTrace([1], [1], new double[,] { { 5 } })),
+            "contour with gaps" => new Chart().Add(new ContourTrace([0, 1, 2], [0, 1], new double[,] { { 0, nan, 2 }, { 1, 2, 3 } })),
+            "violin on log axis" => new Chart { LogY = true }.Add(new ViolinTrace("a", [0.1, 1, 10, 100])),
+            "bars with NaN on log axis" => new Chart { LogY = true }.Add(new BarTrace(["a", "b"], [nan, 10])),
+            _ => new Chart().Add(new ScatterTrace([3], [3])),
+        };
+        PlotlyFigure(chart);
+        var svg = SvgImage(chart);
+        Assert.DoesNotContain("NaN", svg.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Infinity", svg.ToString(), StringComparison.Ordinal);
+    }
+
     private static double Attr(XElement e, string name) => double.Parse((string)e.Attribute(name)!, CultureInfo.InvariantCulture);
 }
