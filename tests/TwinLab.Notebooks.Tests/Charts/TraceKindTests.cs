@@ -442,6 +442,23 @@ public sealed class TraceKindTests
     }
 
     [Fact]
+    public void Shared_y_gives_a_row_one_range_and_labels_only_on_the_left()
+    {
+        var chart = new Chart(1, 2) { SharedY = true };
+        chart[0, 0].Add(new BoxTrace("a", [1, 2, 3, 4]));
+        chart[0, 1].Add(new ViolinTrace("b", [10, 12, 15, 19]));
+        var layout = PlotlyFigure(chart).GetProperty("layout");
+        Assert.Equal("y", layout.GetProperty("yaxis2").GetProperty("matches").GetString());
+        Assert.False(layout.GetProperty("yaxis2").GetProperty("showticklabels").GetBoolean());
+        var panels = Panels(SvgImage(chart)).ToArray();
+        Assert.NotEmpty(TickLabels(panels[0], "y-axis"));
+        Assert.Empty(TickLabels(panels[1], "y-axis"));
+        // The same ticks (tick marks at the same heights) in both panels, covering the violin's span.
+        string[] Heights(XElement panel) => [.. WithClass(Group(panel, "y-axis"), "tick-mark").Select(m => (string)m.Attribute("y1")!)];
+        Assert.Equal(Heights(panels[0]), Heights(panels[1]));
+    }
+
+    [Fact]
     public void Svg_and_plotly_share_one_template()
     {
         var chart = new Chart { Title = "t" }.Add(new LineTrace([0, 1], [0, 1], "a"));
