@@ -429,8 +429,10 @@ internal static class PlotlyWriter
             foreach (var (p, a) in annotations)
             {
                 w.WriteStartObject();
-                Number(w, "x", a.X);
-                Number(w, "y", a.Y);
+                // plotly places annotations on a logarithmic axis by the logarithm of the value.
+                var on = chart.Panels[p];
+                Number(w, "x", on.X.Log ? Math.Log10(a.X) : a.X);
+                Number(w, "y", on.Y.Log ? Math.Log10(a.Y) : a.Y);
                 w.WriteString("xref", AxisId('x', p));
                 w.WriteString("yref", AxisId('y', p));
                 w.WriteString("text", a.Text);

@@ -500,7 +500,10 @@ public sealed class TraceKindTests
         var chart = new Chart { LogX = true }.Add(new ScatterTrace([0.5, 2], [0, 1]));
         chart.Panels[0].X.SetRange(0.2, 5);
         chart.Panels[0].Y.SetTicks([0, 1], ["no", "yes"]);
+        chart.Add(new Annotation(2, 1, "here"));
         var layout = PlotlyFigure(chart).GetProperty("layout");
+        // plotly takes annotation positions on a logarithmic axis as logarithms.
+        Assert.Equal(Math.Log10(2), layout.GetProperty("annotations")[0].GetProperty("x").GetDouble(), 6);
         // A logarithmic range is given in decades.
         Assert.Equal(Math.Log10(0.2), layout.GetProperty("xaxis").GetProperty("range")[0].GetDouble(), 6);
         Assert.Equal(["no", "yes"], layout.GetProperty("yaxis").GetProperty("ticktext").EnumerateArray().Select(t => t.GetString()));
