@@ -199,9 +199,9 @@ internal static class SvgWriter
         {
             g.Add(Text(panel.Title, (left + right) / 2, top - 8, "middle", "panel-title", ("font-size", F(ChartTheme.PanelTitleFontSize))));
         }
-        if (colorBar is { } bar0)
+        if (colorBar is { } shownScale)
         {
-            RenderColorBar(g, bar0.Scale, bar0.Min, bar0.Max, bar0.Title, right + 16, top, bottom);
+            RenderColorBar(g, shownScale.Scale, shownScale.Min, shownScale.Max, shownScale.Title, right + 16, top, bottom);
         }
         return g;
     }
