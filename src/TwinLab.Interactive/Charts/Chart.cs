@@ -1,39 +1,96 @@
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace TwinLab.Interactive;
 
 /// <summary>
-/// A chart: titles, axes and layers (<see cref="LineTrace"/>, <see cref="BandTrace"/>, <see cref="HistogramTrace"/>,
-/// <see cref="BarTrace"/>). It renders as a static SVG image (<see cref="ToSvg"/>) and as a plotly.js figure
-/// (<see cref="ToPlotlyJson"/>); notebooks show it as both. Bars use a categorical x axis and cannot be mixed with
-/// the other kinds of trace.
+/// A chart: a title and one panel, or a grid of panels (<see cref="Chart(int, int)"/>), each with its axes and layers
+/// (<see cref="LineTrace"/>, <see cref="BandTrace"/>, <see cref="ScatterTrace"/>, <see cref="HistogramTrace"/>,
+/// <see cref="BarTrace"/>, <see cref="BoxTrace"/>, <see cref="ViolinTrace"/>, <see cref="HeatmapTrace"/>,
+/// <see cref="ContourTrace"/>), annotations and reference lines. It renders as a static SVG image (<see cref="ToSvg"/>)
+/// and as a plotly.js figure (<see cref="ToPlotlyJson"/>) in the same template (<see cref="ChartTheme"/>); notebooks
+/// show it as both.
 /// </summary>
 /// <example>
 /// <code>
 /// var chart = new Chart { Title = "Tumour", XTitle = "day", YTitle = "cells", LogY = true }
 ///     .Add(new LineTrace(solution.Times, solution.State("T"), "T"));
+/// var grid = new Chart(2, 2) { SharedX = true };
+/// grid[1, 0].Add(new ScatterTrace(a, b));
 /// </code>
 /// </example>
 public sealed class Chart
 {
-    private readonly List<Trace> _traces = [];
+    private readonly Panel[] _panels;
+
+    /// <summary>Creates a chart with one panel.</summary>
+    public Chart() : this(1, 1)
+    {
+    }
+
+    /// <summary>Creates a chart with a grid of panels.</summary>
+    /// <param name="rows">The number of rows (1 to 12).</param>
+    /// <param name="columns">The number of columns (1 to 12).</param>
+    public Chart(int rows, int columns)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, 12);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(columns, 12);
+        (Rows, Columns) = (rows, columns);
+        _panels = new Panel[rows * columns];
+        for (var r = 0; r < rows; r++)
+        {
+            for (var c = 0; c < columns; c++)
+            {
+                _panels[(r * columns) + c] = new Panel(r, c);
+            }
+        }
+    }
+
+    /// <summary>The number of rows of panels.</summary>
+    public int Rows { get; }
+
+    /// <summary>The number of columns of panels.</summary>
+    public int Columns { get; }
+
+    /// <summary>The panels, row by row from the top left.</summary>
+    public IReadOnlyList<Panel> Panels => _panels;
+
+    /// <summary>The panel in row <paramref name="row"/> (0 at the top) and column <paramref name="column"/>.</summary>
+    /// <param name="row">The row.</param>
+    /// <param name="column">The column.</param>
+    public Panel this[int row, int column]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(row);
+            ArgumentOutOfRangeException.ThrowIfNegative(column);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Rows);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, Columns);
+            return _panels[(row * Columns) + column];
+        }
+    }
 
     /// <summary>The title shown above the chart.</summary>
     public string? Title { get; set; }
 
-    /// <summary>The x axis title.</summary>
-    public string? XTitle { get; set; }
+    /// <summary>The x axis title of the first (top-left) panel.</summary>
+    public string? XTitle { get => _panels[0].X.Title; set => _panels[0].X.Title = value; }
 
-    /// <summary>The y axis title.</summary>
-    public string? YTitle { get; set; }
+    /// <summary>The y axis title of the first panel.</summary>
+    public string? YTitle { get => _panels[0].Y.Title; set => _panels[0].Y.Title = value; }
 
-    /// <summary>Whether the x axis is logarithmic (non-positive values are left out).</summary>
-    public bool LogX { get; set; }
+    /// <summary>Whether the first panel's x axis is logarithmic (non-positive values are left out).</summary>
+    public bool LogX { get => _panels[0].X.Log; set => _panels[0].X.Log = value; }
 
-    /// <summary>Whether the y axis is logarithmic (non-positive values are left out).</summary>
-    public bool LogY { get; set; }
+    /// <summary>Whether the first panel's y axis is logarithmic (non-positive values are left out).</summary>
+    public bool LogY { get => _panels[0].Y.Log; set => _panels[0].Y.Log = value; }
+
+    /// <summary>Whether the panels of a column share one x range (tick labels only below the bottom row).</summary>
+    public bool SharedX { get; set; }
+
+    /// <summary>Whether the panels of a row share one y range (tick labels only left of the first column).</summary>
+    public bool SharedY { get; set; }
 
     /// <summary>The width of the SVG image in pixels.</summary>
     public int Width { get; set; } = 640;
@@ -41,35 +98,50 @@ public sealed class Chart
     /// <summary>The height of the SVG image in pixels.</summary>
     public int Height { get; set; } = 400;
 
-    /// <summary>The layers, drawn in order (the first at the back).</summary>
-    public IReadOnlyList<Trace> Traces => _traces;
+    /// <summary>Every panel's layers, panel by panel.</summary>
+    public IReadOnlyList<Trace> Traces => [.. _panels.SelectMany(p => p.Traces)];
 
-    /// <summary>Whether the chart's x axis is categorical (it holds bars).</summary>
-    public bool IsCategorical => _traces.Count > 0 && _traces[0] is BarTrace;
-
-    /// <summary>Adds a layer on top of the others.</summary>
+    /// <summary>Adds a layer on top of the others in the first panel.</summary>
     /// <param name="trace">The layer.</param>
     /// <returns>This chart.</returns>
-    /// <exception cref="ArgumentException">Bars would be mixed with other kinds of trace.</exception>
+    /// <exception cref="ArgumentException">The trace's kind cannot share the panel (see <see cref="Panel.Add(Trace)"/>).</exception>
     public Chart Add(Trace trace)
     {
-        ArgumentNullException.ThrowIfNull(trace);
-        if (_traces.Count > 0 && (trace is BarTrace) != IsCategorical)
-        {
-            throw new ArgumentException("Bars (a categorical x axis) cannot be mixed with lines, bands or histograms in one chart.", nameof(trace));
-        }
-        _traces.Add(trace);
+        _panels[0].Add(trace);
         return this;
     }
 
-    /// <summary>The colour of each trace: its own, or the palette's next.</summary>
-    internal string[] Colors()
+    /// <summary>Adds an annotation to the first panel.</summary>
+    /// <param name="annotation">The annotation.</param>
+    /// <returns>This chart.</returns>
+    public Chart Add(Annotation annotation)
     {
-        var colors = new string[_traces.Count];
+        _panels[0].Add(annotation);
+        return this;
+    }
+
+    /// <summary>Adds a reference line to the first panel.</summary>
+    /// <param name="line">The line.</param>
+    /// <returns>This chart.</returns>
+    public Chart Add(ReferenceLine line)
+    {
+        _panels[0].Add(line);
+        return this;
+    }
+
+    /// <summary>The colour of each trace of each panel: its own, or the palette's next (counted over the whole chart).</summary>
+    internal string[][] Colors()
+    {
         var next = 0;
-        for (var i = 0; i < colors.Length; i++)
+        var colors = new string[_panels.Length][];
+        for (var p = 0; p < _panels.Length; p++)
         {
-            colors[i] = _traces[i].Color ?? ChartPalette.Colors[next++ % ChartPalette.Colors.Count];
+            var traces = _panels[p].Traces;
+            colors[p] = new string[traces.Count];
+            for (var i = 0; i < traces.Count; i++)
+            {
+                colors[p][i] = traces[i].Color ?? ChartPalette.Colors[next++ % ChartPalette.Colors.Count];
+            }
         }
         return colors;
     }
@@ -84,7 +156,8 @@ public sealed class Chart
     /// <returns>The SVG markup.</returns>
     public string ToSvg() => SvgWriter.Write(this);
 
-    /// <summary>A one-line description, e.g. <c>Chart "Tumour": 2 traces (line, band); x: day, y: cells (log)</c>.</summary>
+    /// <summary>A one-line description, e.g. <c>Chart "Tumour": 2 traces (line, band); x: day, y: cells (log)</c>, or for
+    /// a grid <c>Chart "Posterior": 3×3 panels, 6 traces (histogram ×3, scatter ×3)</c>.</summary>
     /// <returns>The description.</returns>
     public override string ToString()
     {
@@ -93,167 +166,22 @@ public sealed class Chart
         {
             sb.Append(" \"").Append(Title).Append('"');
         }
-        sb.Append(": ").Append(_traces.Count).Append(_traces.Count == 1 ? " trace" : " traces");
-        if (_traces.Count > 0)
+        sb.Append(": ");
+        if (_panels.Length > 1)
         {
-            sb.Append(" (").Append(string.Join(", ", _traces.GroupBy(t => t.Kind).Select(g => g.Count() == 1 ? g.Key : $"{g.Key} ×{g.Count()}"))).Append(')');
+            sb.Append(Rows).Append('×').Append(Columns).Append(" panels, ");
         }
-        sb.Append("; x: ").Append(string.IsNullOrEmpty(XTitle) ? "-" : XTitle).Append(LogX ? " (log)" : "");
-        sb.Append(", y: ").Append(string.IsNullOrEmpty(YTitle) ? "-" : YTitle).Append(LogY ? " (log)" : "");
+        var traces = Traces;
+        sb.Append(traces.Count).Append(traces.Count == 1 ? " trace" : " traces");
+        if (traces.Count > 0)
+        {
+            sb.Append(" (").Append(string.Join(", ", traces.GroupBy(t => t.Kind).Select(g => g.Count() == 1 ? g.Key : $"{g.Key} ×{g.Count()}"))).Append(')');
+        }
+        if (_panels.Length == 1)
+        {
+            sb.Append("; x: ").Append(string.IsNullOrEmpty(XTitle) ? "-" : XTitle).Append(LogX ? " (log)" : "");
+            sb.Append(", y: ").Append(string.IsNullOrEmpty(YTitle) ? "-" : YTitle).Append(LogY ? " (log)" : "");
+        }
         return sb.ToString();
-    }
-}
-
-/// <summary>Writes a <see cref="Chart"/> as a plotly.js figure.</summary>
-internal static class PlotlyWriter
-{
-    public static string Write(Chart chart)
-    {
-        var colors = chart.Colors();
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("data");
-            for (var i = 0; i < chart.Traces.Count; i++)
-            {
-                w.WriteStartObject();
-                switch (chart.Traces[i])
-                {
-                    case LineTrace line:
-                        w.WriteString("type", "scatter");
-                        w.WriteString("mode", line.Markers ? "lines+markers" : "lines");
-                        Numbers(w, "x", line.X);
-                        Numbers(w, "y", line.Y);
-                        w.WriteStartObject("line");
-                        w.WriteString("color", colors[i]);
-                        Number(w, "width", line.Width);
-                        w.WriteEndObject();
-                        if (line.Markers)
-                        {
-                            w.WriteStartObject("marker");
-                            w.WriteString("color", colors[i]);
-                            w.WriteEndObject();
-                        }
-                        break;
-                    case BandTrace band:
-                        // One closed shape: the upper curve forwards, then the lower curve backwards.
-                        w.WriteString("type", "scatter");
-                        w.WriteString("mode", "lines");
-                        w.WriteString("fill", "toself");
-                        Numbers(w, "x", [.. band.X, .. band.X.Reverse()]);
-                        Numbers(w, "y", [.. band.Upper, .. band.Lower.Reverse()]);
-                        w.WriteString("fillcolor", colors[i]);
-                        Number(w, "opacity", band.Opacity);
-                        w.WriteStartObject("line");
-                        Number(w, "width", 0);
-                        w.WriteEndObject();
-                        w.WriteString("hoverinfo", "skip");
-                        break;
-                    case HistogramTrace histogram:
-                        w.WriteString("type", "histogram");
-                        Numbers(w, "x", histogram.Values);
-                        w.WriteBoolean("autobinx", false);
-                        w.WriteStartObject("xbins");
-                        Number(w, "start", histogram.Start);
-                        Number(w, "end", histogram.Start + (histogram.Bins * histogram.BinWidth));
-                        Number(w, "size", histogram.BinWidth);
-                        w.WriteEndObject();
-                        w.WriteStartObject("marker");
-                        w.WriteString("color", colors[i]);
-                        w.WriteEndObject();
-                        break;
-                    case BarTrace bar:
-                        w.WriteString("type", "bar");
-                        w.WriteStartArray("x");
-                        foreach (var category in bar.Categories)
-                        {
-                            w.WriteStringValue(category);
-                        }
-                        w.WriteEndArray();
-                        Numbers(w, "y", bar.Values);
-                        w.WriteStartObject("marker");
-                        w.WriteString("color", colors[i]);
-                        w.WriteEndObject();
-                        if (bar.Errors is not null)
-                        {
-                            w.WriteStartObject("error_y");
-                            w.WriteString("type", "data");
-                            Numbers(w, "array", bar.Errors);
-                            w.WriteBoolean("visible", true);
-                            w.WriteEndObject();
-                        }
-                        break;
-                    default:
-                        throw new NotSupportedException($"No plotly rendering for {chart.Traces[i].GetType().Name}.");
-                }
-                var trace = chart.Traces[i];
-                if (trace.Name is not null)
-                {
-                    w.WriteString("name", trace.Name);
-                }
-                w.WriteBoolean("showlegend", trace.Name is not null && trace.ShowInLegend);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteStartObject("layout");
-            if (chart.Title is not null)
-            {
-                w.WriteStartObject("title");
-                w.WriteString("text", chart.Title);
-                w.WriteEndObject();
-            }
-            Axis(w, "xaxis", chart.XTitle, chart.LogX, chart.IsCategorical);
-            Axis(w, "yaxis", chart.YTitle, chart.LogY, false);
-            if (chart.Traces.Any(t => t is HistogramTrace))
-            {
-                w.WriteString("barmode", "overlay");
-            }
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static void Axis(Utf8JsonWriter w, string name, string? title, bool log, bool categorical)
-    {
-        w.WriteStartObject(name);
-        if (title is not null)
-        {
-            w.WriteStartObject("title");
-            w.WriteString("text", title);
-            w.WriteEndObject();
-        }
-        w.WriteString("type", categorical ? "category" : log ? "log" : "linear");
-        w.WriteEndObject();
-    }
-
-    private static void Number(Utf8JsonWriter w, string name, double value)
-    {
-        w.WritePropertyName(name);
-        Value(w, value);
-    }
-
-    private static void Numbers(Utf8JsonWriter w, string name, IEnumerable<double> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            Value(w, value);
-        }
-        w.WriteEndArray();
-    }
-
-    /// <summary>A finite number with 7 significant digits, or null (JSON has no NaN or infinity).</summary>
-    private static void Value(Utf8JsonWriter w, double value)
-    {
-        if (double.IsFinite(value))
-        {
-            w.WriteNumberValue(double.Parse(value.ToString("G7", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
-        }
-        else
-        {
-            w.WriteNullValue();
-        }
     }
 }
