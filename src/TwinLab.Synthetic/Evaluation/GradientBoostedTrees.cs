@@ -12,7 +12,7 @@ public sealed record BoostingOptions(int Trees = 100, double LearningRate = 0.1,
 /// GradientBoostingClassifier (binary, log-loss) compute it without subsampling: the start value is the mean (or the
 /// prior log-odds), each tree is grown greedily on the current residuals by the largest reduction of squared error
 /// (thresholds halfway between consecutive distinct values), and its leaves hold the residual mean (regression) or the
-/// Newton step Σr / Σp(1−p) (classification), shrunk by the learning rate. Split search sorts the node's rows for
+/// Newton step Σr / Σp(1−p) (classification), shrunk by the learning rate. Positions between feature values closer than 1e-7 are not split points (as in scikit-learn). Split search sorts the node's rows for
 /// every feature: O(trees · depth · features · n log n), meant for evaluation-sized data.
 /// </summary>
 public static class GradientBoostedTrees
@@ -125,14 +125,18 @@ public static class GradientBoostedTrees
                     left += r[order[k]];
                     var nl = k + 1;
                     var nr = n - nl;
-                    if (keys[k + 1] <= keys[k] || nl < options.MinSamplesLeaf || nr < options.MinSamplesLeaf)
+                    // As scikit-learn: positions between values closer than 1e-7 are not split points.
+                    if (keys[k + 1] <= keys[k] + 1e-7 || nl < options.MinSamplesLeaf || nr < options.MinSamplesLeaf)
                     {
                         continue;
                     }
                     var right = total - left;
-                    // Reduction of the sum of squared errors: S_L²/n_L + S_R²/n_R − S²/n.
-                    var gain = left * left / nl + right * right / nr - total * total / n;
-                    if (gain > bestGain * (1 + 1e-12) + 1e-300)
+                    // Friedman's improvement proxy (nR·S_L − nL·S_R)² / (nL·nR): for a given node it ranks splits as
+                    // the reduction of squared error does; it is evaluated in this form so that exact ties are
+                    // broken as scikit-learn breaks them (the first position wins).
+                    var diff = nr * left - nl * right;
+                    var gain = diff * diff / ((double)nl * nr);
+                    if (gain > bestGain)
                     {
                         bestGain = gain;
                         bestFeature = j;
