@@ -144,14 +144,17 @@ public sealed class NearestNeighbors
     private void SearchGroup(TileState s, int first, int b0, int b1, int k)
     {
         var dims = _reference.Columns;
-        ref var q = ref s.Queries[first * dims];
+        // The group's four queries, interleaved by dimension: q[d * 4 + i] (see TileState.Load).
+        ref var group = ref s.Queries[first * dims];
         var thr0 = s.Threshold[first];
         var thr1 = s.Threshold[first + 1];
         var thr2 = s.Threshold[first + 2];
         var thr3 = s.Threshold[first + 3];
+        var second = (nint)(_stride); // offset of the next block
         for (var b = b0; b < b1; b += 2)
         {
-            ref var blk = ref _blocks[b * _stride];
+            ref var r = ref _blocks[b * _stride];
+            ref var q = ref group;
             var a00 = Vector256<float>.Zero;
             var a01 = Vector256<float>.Zero;
             var a10 = Vector256<float>.Zero;
@@ -162,12 +165,12 @@ public sealed class NearestNeighbors
             var a31 = Vector256<float>.Zero;
             for (var d = 0; d < dims; d++)
             {
-                var r0 = Vector256.LoadUnsafe(ref blk, (nuint)(d * Lanes));
-                var r1 = Vector256.LoadUnsafe(ref blk, (nuint)(_stride + d * Lanes));
-                var q0 = Vector256.Create(Unsafe.Add(ref q, d));
-                var q1 = Vector256.Create(Unsafe.Add(ref q, dims + d));
-                var q2 = Vector256.Create(Unsafe.Add(ref q, 2 * dims + d));
-                var q3 = Vector256.Create(Unsafe.Add(ref q, 3 * dims + d));
+                var r0 = Vector256.LoadUnsafe(ref r);
+                var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref r, second));
+                var q0 = Vector256.Create(q);
+                var q1 = Vector256.Create(Unsafe.Add(ref q, 1));
+                var q2 = Vector256.Create(Unsafe.Add(ref q, 2));
+                var q3 = Vector256.Create(Unsafe.Add(ref q, 3));
                 var t = q0 - r0;
                 a00 = Vector256.FusedMultiplyAdd(t, t, a00);
                 t = q0 - r1;
@@ -184,6 +187,8 @@ public sealed class NearestNeighbors
                 a30 = Vector256.FusedMultiplyAdd(t, t, a30);
                 t = q3 - r1;
                 a31 = Vector256.FusedMultiplyAdd(t, t, a31);
+                r = ref Unsafe.Add(ref r, Lanes);
+                q = ref Unsafe.Add(ref q, QueriesPerGroup);
             }
             var j0 = b * Lanes;
             thr0 = Offer(s, first, a00, a01, thr0, j0, k);
@@ -280,9 +285,13 @@ public sealed class NearestNeighbors
             {
                 var source = Math.Min(t, count - 1); // padding slots repeat the last query and are never read back
                 var row = queries.Row(start + source);
+                // Groups of four queries, each group interleaved by dimension: group g holds q[d * 4 + i] at
+                // offset g * 4 * dims, so that the kernel broadcasts four consecutive floats per dimension.
+                var group = t / QueriesPerGroup;
+                var lane = t % QueriesPerGroup;
                 for (var d = 0; d < Dims; d++)
                 {
-                    Queries[t * Dims + d] = (float)row[d];
+                    Queries[group * QueriesPerGroup * Dims + d * QueriesPerGroup + lane] = (float)row[d];
                 }
                 Self[t] = excludeSelf && t < count ? start + t : -1;
             }
