@@ -22,8 +22,8 @@ public enum PredictionTask
 /// excluded and counted. Classification (binary) reports AUC and accuracy (threshold 0.5); regression reports R² and
 /// RMSE. Each comes as <c>TSTR.X</c>, <c>TRTR.X</c> and <c>UtilityGap.X</c> (TRTR − TSTR, for RMSE TSTR − TRTR, so
 /// that a positive gap always means the synthetic data lose utility), with 95% percentile bootstrap intervals over
-/// resamples of the holdout. With a <see cref="SubgroupColumn"/>, every figure is also computed within each holdout
-/// subgroup (worst group and max–min gap), and for classification the demographic-parity and equalised-odds
+/// resamples of the holdout. With a <see cref="SubgroupColumn"/>, every figure of the same two models (the subgroup column
+/// stays a feature) is also computed within each holdout subgroup (worst group and max–min gap), and for classification the demographic-parity and equalised-odds
 /// differences of both models' predictions are reported (<see cref="FairnessMetrics"/>).
 /// </summary>
 public sealed class UtilityMetrics : IEvaluationMetric
@@ -85,7 +85,7 @@ public sealed class UtilityMetrics : IEvaluationMetric
         {
             throw new ArgumentException($"Regression needs a numeric target; '{Target}' is categorical.");
         }
-        var features = data.Real.ColumnNames.Where(n => n != Target && n != SubgroupColumn).ToArray();
+        var features = data.Real.ColumnNames.Where(n => n != Target).ToArray();
         if (features.Length == 0)
         {
             throw new ArgumentException($"No feature columns besides the target '{Target}'.");
