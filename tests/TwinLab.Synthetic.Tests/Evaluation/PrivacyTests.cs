@@ -63,9 +63,15 @@ Tw, Sw = T * w, S * w
 d_rr, _ = NearestNeighbors(n_neighbors=2).fit(Tw).kneighbors(Tw)
 d_rs, _ = NearestNeighbors(n_neighbors=1).fit(Sw).kneighbors(Tw)
 ident = float(np.mean(d_rs[:, 0] - d_rr[:, 1] < 0))
+from sklearn.metrics import roc_auc_score
+nn_syn = NearestNeighbors(n_neighbors=1).fit(S)
+member = np.r_[np.ones(len(T)), np.zeros(len(H))]
+closeness = -np.r_[nn_syn.kneighbors(T)[0][:, 0], nn_syn.kneighbors(H)[0][:, 0]]
+to_hold = NearestNeighbors(n_neighbors=1).fit(H).kneighbors(S)[0][:, 0]
+closer = float(np.mean(np.where(ds[:, 0] < to_hold, 1.0, np.where(ds[:, 0] == to_hold, 0.5, 0.0))))
 print(json.dumps({"dcr": float(np.median(ds[:, 0])), "base": float(np.median(dh[:, 0])),
   "nndr": float(np.mean(np.where(ds[:, 1] > 0, ds[:, 0] / np.where(ds[:, 1] > 0, ds[:, 1], 1), 0))),
-  "ident": ident, "w": w.tolist()}))
+  "ident": ident, "w": w.tolist(), "mia": roc_auc_score(member, closeness), "closer": closer}))
 """, new
         {
             train = TestTables.Nested(encoder.Encode(train)),
@@ -86,6 +92,8 @@ print(json.dumps({"dcr": float(np.median(ds[:, 0])), "base": float(np.median(dh[
         Assert.Equal(r.GetProperty("nndr").GetDouble(), Value(scores, "NNDR.Mean"), 9);
         // A share of records: identical unless a distance comparison ties within rounding, which continuous data avoid.
         Assert.Equal(r.GetProperty("ident").GetDouble(), Value(scores, "Identifiability"), 12);
+        Assert.Equal(r.GetProperty("closer").GetDouble(), Value(scores, "DCR.CloserToTrainShare"), 12); // equal sizes: no subsample
+        Assert.Equal(r.GetProperty("mia").GetDouble(), Value(scores, "MembershipInference.AUC"), 12);
     }
 
     [Fact]
