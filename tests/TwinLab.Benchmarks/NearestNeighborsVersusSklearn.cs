@@ -88,7 +88,7 @@ print(json.dumps(out))
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| TwinLab NearestNeighbors, 1-NN search | {searchSeconds:F2} |"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| scikit-learn NearestNeighbors brute, 1-NN search | {brute:F2} |"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| scikit-learn NearestNeighbors auto, 1-NN search | {auto:F2} |"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| TwinLab PrivacyMetrics (8 searches, {privacy.Count} scores) | {privacySeconds:F2} |"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| TwinLab PrivacyMetrics (7 searches, {privacy.Count} scores) | {privacySeconds:F2} |"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| TwinLab AlphaPrecision (2 searches) | {alphaSeconds:F2} |"));
         return agree ? 0 : 1;
     }

@@ -105,7 +105,7 @@ public sealed record QualityReport
         foreach (var group in options.Subgroups)
         {
             scores.AddRange(new SubgroupRepresentation(group).Evaluate(data));
-            foreach (var metric in shapes)
+            foreach (var metric in shapes.Concat(pairs))
             {
                 scores.AddRange(new SubgroupBreakdown(metric, group).Evaluate(data));
             }
