@@ -96,8 +96,8 @@ public sealed class UtilityMetrics : IEvaluationMetric
         var (xs, ys, es) = Prepare(data.Synthetic, encoder, positive);
         var (xh, yh, eh) = Prepare(holdout, encoder, positive);
         var excluded = er + es + eh;
-        var trtr = Fit(xr, yr, classification);
-        var tstr = Fit(xs, ys, classification);
+        var trtr = Fit(xr, yr, classification, "real");
+        var tstr = Fit(xs, ys, classification, "synthetic");
         var pr = Predict(trtr, xh);
         var ps = Predict(tstr, xh);
 
@@ -253,15 +253,20 @@ public sealed class UtilityMetrics : IEvaluationMetric
         return (rows, y.ToArray(), table.RowCount - keep.Count);
     }
 
-    private IPredictor Fit(FeatureMatrix x, double[] y, bool classification)
+    private IPredictor Fit(FeatureMatrix x, double[] y, bool classification, string table)
     {
         if (x.Rows < 2)
         {
-            throw new ArgumentException($"Too few complete rows ({x.Rows}) to train a model for '{Target}'.");
+            throw new ArgumentException($"Too few complete rows ({x.Rows}) in the {table} table to train a model for '{Target}'.");
         }
         if (classification)
         {
             var labels = y.Select(v => v == 1.0).ToArray();
+            var positives = labels.Count(l => l);
+            if (positives == 0 || positives == labels.Length)
+            {
+                throw new ArgumentException($"The {table} table has only one class of '{Target}' among its {labels.Length} complete rows; a classifier needs both.");
+            }
             return Learner == LearnerKind.Linear ? LogisticRegression.Fit(x, labels) : GradientBoostedTrees.FitClassification(x, labels, Boosting);
         }
         return Learner == LearnerKind.Linear ? RidgeRegression.Fit(x, y) : GradientBoostedTrees.FitRegression(x, y, Boosting);

@@ -46,6 +46,10 @@ public class FairnessAndUtilityTests
         Assert.InRange(ok.Single(s => s.Metric == "TSTR.DemographicParityDifference").Value, 0, 1);
         Assert.InRange(ok.Single(s => s.Metric == "TRTR.EqualizedOddsDifference").Value, 0, 1);
 
+        var allNo = new TabularData(good.Columns.Where(c => c.Name != "outcome").Append(TabularColumn.Categorical("outcome", labels.Select(_ => "no"))));
+        var oneClass = Assert.Throws<ArgumentException>(() => metric.Evaluate(new EvaluationData(real, allNo, holdout)));
+        Assert.Contains("synthetic table has only one class", oneClass.Message, StringComparison.Ordinal);
+
         var regression = new UtilityMetrics("x1", LearnerKind.GradientBoostedTrees, seed: 4) { BootstrapReplicates = 20, Boosting = new BoostingOptions(Trees: 30) }
             .Evaluate(new EvaluationData(real, good, holdout));
         // x1 = 0.6·x0 + 0.8·noise: the best R² is 0.36; boosted trees on 1500 rows come close.

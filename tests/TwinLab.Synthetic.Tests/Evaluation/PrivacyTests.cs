@@ -33,6 +33,16 @@ public class PrivacyTests
     }
 
     [Fact]
+    public void Results_do_not_depend_on_the_thread_count()
+    {
+        var data = new EvaluationData(TestTables.Mixed(700, 1), TestTables.Mixed(500, 2), TestTables.Mixed(600, 3));
+        var one = new PrivacyMetrics(5) { MaxDegreeOfParallelism = 1 }.Evaluate(data);
+        var two = new PrivacyMetrics(5) { MaxDegreeOfParallelism = 2 }.Evaluate(data);
+        Assert.Equal(one, two);
+        Assert.Equal(new AlphaPrecision(5) { MaxDegreeOfParallelism = 1 }.Evaluate(data), new AlphaPrecision(5) { MaxDegreeOfParallelism = 3 }.Evaluate(data));
+    }
+
+    [Fact]
     public void DCR_NNDR_and_identifiability_match_sklearn_neighbour_computations()
     {
         var train = TestTables.Mixed(400, 11, numeric: 3);

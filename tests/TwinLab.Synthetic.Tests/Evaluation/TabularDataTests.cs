@@ -38,6 +38,8 @@ public class TabularDataTests
         var e = Assert.Throws<FormatException>(() => TabularData.ReadCsv(new StringReader("a,b\n1,2\n3\n")));
         Assert.Contains("Line 3", e.Message, StringComparison.Ordinal);
         Assert.Throws<KeyNotFoundException>(() => t["missing"]);
+        Assert.Throws<ArgumentException>(() => TabularColumn.Numeric("v", [1.0, double.PositiveInfinity]));
+        Assert.Throws<ArgumentException>(() => new TabularData([TabularColumn.Numeric("a", [1.0]), TabularColumn.Numeric("b", [1.0, 2.0])]));
         var mismatch = new TabularData([TabularColumn.Categorical("x0", ["a"])]);
         Assert.Throws<ArgumentException>(() => new EvaluationData(t, mismatch));
     }
