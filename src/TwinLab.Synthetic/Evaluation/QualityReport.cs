@@ -33,6 +33,16 @@ public sealed record QualityReportOptions
 
     /// <summary>Bootstrap resamples for the utility intervals.</summary>
     public int BootstrapReplicates { get; init; } = 200;
+
+    /// <summary>For longitudinal data in long format: the subject column (with <see cref="VisitColumn"/> and
+    /// <see cref="TrajectoryColumns"/>, adds <see cref="TrajectoryFidelity"/>), or null.</summary>
+    public string? SubjectColumn { get; init; }
+
+    /// <summary>For longitudinal data: the visit (time) column, or null.</summary>
+    public string? VisitColumn { get; init; }
+
+    /// <summary>For longitudinal data: the numeric columns measured at each visit.</summary>
+    public IReadOnlyList<string> TrajectoryColumns { get; init; } = [];
 }
 
 /// <summary>
@@ -86,6 +96,14 @@ public sealed record QualityReport
         scores.AddRange(shapeScores);
         scores.AddRange(pairScores);
         scores.AddRange(new CorrelationSimilarity(CorrelationCoefficient.Spearman).Evaluate(data).Select(s => s with { Metric = "CorrelationSimilarity.Spearman" }));
+        if (options.SubjectColumn is not null && options.VisitColumn is not null && options.TrajectoryColumns.Count > 0)
+        {
+            scores.AddRange(new TrajectoryFidelity(options.SubjectColumn, options.VisitColumn, [.. options.TrajectoryColumns]).Evaluate(data));
+        }
+        else if (options.SubjectColumn is not null || options.VisitColumn is not null || options.TrajectoryColumns.Count > 0)
+        {
+            throw new ArgumentException("Trajectory fidelity needs all three of SubjectColumn, VisitColumn and TrajectoryColumns.");
+        }
         if (options.Detection)
         {
             scores.AddRange(new LogisticDetection(options.Seed).Evaluate(data));

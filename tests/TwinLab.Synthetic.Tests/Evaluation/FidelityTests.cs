@@ -109,5 +109,13 @@ print(json.dumps({"ks": stats.ks_2samp(a, b).statistic, "pearson": stats.pearson
         Assert.True(change(similar) > 0.9);
         Assert.True(change(steeper) < 0.7);
         Assert.True(similar.Single(s => s.Metric == "Trajectory.PerVisitKSComplement").Value > steeper.Single(s => s.Metric == "Trajectory.PerVisitKSComplement").Value);
+        // Less persistent noise lowers the lag-1 autocorrelation of the deviations around each subject's line.
+        var lag = (IReadOnlyList<MetricScore> r) => r.Single(s => s.Metric == "Trajectory.Lag1Similarity").Value;
+        Assert.True(lag(similar) > lag(metric.Evaluate(new EvaluationData(real, Long(2, 0.5, -0.5)))));
+        var report = QualityReport.Evaluate(new EvaluationData(real, Long(2, 0.5, 0.5)), new QualityReportOptions
+        {
+            SubjectColumn = "subject", VisitColumn = "visit", TrajectoryColumns = ["y"], Detection = false, AlphaPrecision = false, MaximumMeanDiscrepancy = false,
+        });
+        Assert.Equal(change(similar), report.Find("Trajectory.ChangeKSComplement", "y").Single().Value);
     }
 }
