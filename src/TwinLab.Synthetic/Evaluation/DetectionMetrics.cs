@@ -4,9 +4,11 @@ namespace TwinLab.Synthetic.Evaluation;
 
 /// <summary>
 /// LogisticDetection (SDMetrics): a classifier two-sample test. Real and synthetic records are pooled and labelled,
-/// encoded (numeric columns standardised over the pooled data, categories one-hot), split into stratified folds
-/// (3 by default, shuffled with a seed), and an L2-regularised logistic regression (C = 1) is fitted on each training
-/// part; with AUC_k its area under the ROC curve on fold k, the score is 1 − mean_k(max(AUC_k, 0.5)·2 − 1).
+/// encoded (numeric columns as they are, categories one-hot), split into stratified folds (3 by default, shuffled
+/// with a seed), and on each training part every feature is robust-scaled (minus its median, divided by its
+/// interquartile range, 1 when that is 0: scikit-learn's RobustScaler) and an L2-regularised logistic regression
+/// (C = 1) is fitted, as SDMetrics' pipeline does; with AUC_k its area under the ROC curve on fold k, the score is
+/// 1 − mean_k(max(AUC_k, 0.5)·2 − 1).
 /// Range 0–1, higher is better: 1 when the classifier cannot tell synthetic from real, 0 when it always can.
 /// Rows with missing values are excluded and counted.
 /// </summary>
@@ -36,7 +38,7 @@ public sealed class LogisticDetection : IEvaluationMetric
     {
         ArgumentNullException.ThrowIfNull(data);
         var pooled = TabularData.Concatenate(data.Real, data.Synthetic);
-        var x = RecordEncoder.Fit(pooled, NumericScaling.Standardize, 1.0).Encode(pooled);
+        var x = RecordEncoder.Fit(pooled, NumericScaling.None, 1.0).Encode(pooled);
         var isSynthetic = new bool[x.Rows];
         for (var i = 0; i < x.Rows; i++)
         {
@@ -88,11 +90,42 @@ public sealed class LogisticDetection : IEvaluationMetric
         {
             var train = Enumerable.Range(0, x.Rows).Where(i => fold[i] != k).ToArray();
             var test = Enumerable.Range(0, x.Rows).Where(i => fold[i] == k).ToArray();
-            var model = LogisticRegression.Fit(Rows(x, train), train.Select(i => label[i]).ToArray());
-            var scores = test.Select(i => model.Predict(x.Row(i))).ToArray();
+            var (trainX, testX) = RobustScale(Rows(x, train), Rows(x, test));
+            var model = LogisticRegression.Fit(trainX, train.Select(i => label[i]).ToArray());
+            var scores = Enumerable.Range(0, testX.Rows).Select(i => model.Predict(testX.Row(i))).ToArray();
             aucs[k] = Statistics.Auc(scores, test.Select(i => label[i]).ToArray());
         }
         return aucs;
+    }
+
+    /// <summary>Centres each feature on its median in <paramref name="train"/> and divides by its interquartile range
+    /// there (1 when that is 0), applied to both parts (scikit-learn's RobustScaler).</summary>
+    internal static (FeatureMatrix Train, FeatureMatrix Test) RobustScale(FeatureMatrix train, FeatureMatrix test)
+    {
+        var c = train.Columns;
+        var a = (double[])train.Values.Clone();
+        var b = (double[])test.Values.Clone();
+        var column = new double[train.Rows];
+        for (var j = 0; j < c; j++)
+        {
+            for (var i = 0; i < train.Rows; i++)
+            {
+                column[i] = train.Values[i * c + j];
+            }
+            Array.Sort(column);
+            var median = Statistics.Quantile(column, 0.5);
+            var iqr = Statistics.Quantile(column, 0.75) - Statistics.Quantile(column, 0.25);
+            var scale = iqr < 10 * 2.220446049250313e-16 ? 1.0 : iqr; // scikit-learn treats ranges below 10 machine epsilons as 0
+            for (var i = 0; i < train.Rows; i++)
+            {
+                a[i * c + j] = (a[i * c + j] - median) / scale;
+            }
+            for (var i = 0; i < test.Rows; i++)
+            {
+                b[i * c + j] = (b[i * c + j] - median) / scale;
+            }
+        }
+        return (train with { Values = a }, test with { Values = b });
     }
 
     internal static FeatureMatrix Rows(FeatureMatrix x, int[] rows)
