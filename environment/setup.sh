@@ -10,6 +10,7 @@ set -euo pipefail
 APT_PACKAGES=(
   python3-scipy       # reference ODE solutions and statistics that tests compare against
   python3-numpy
+  python3-sklearn     # reference implementations (NearestNeighbors, LogisticRegression, metrics) for the synthetic-data evaluation
   python3-jsonschema  # validates the JSON artefacts against data-schemas/
   libzmq5             # ZeroMQ, the transport of TwinLab's Jupyter kernel (used through P/Invoke)
   jupyter-notebook    # real Jupyter clients that the kernel is tested with

@@ -2,12 +2,17 @@ using BenchmarkDotNet.Running;
 using TwinLab.Benchmarks;
 
 // `kernel-latency` measures the notebook kernel with the real Jupyter client against ipykernel;
+// `nn-vs-sklearn` times the distance-based synthetic-data metrics against scikit-learn's NearestNeighbors;
 // `solver-vs-scipy` runs the single-trajectory comparison with SciPy (a peer in another process, so it is timed with
 // repeated wall-clock measurements rather than BenchmarkDotNet); anything else goes to BenchmarkDotNet, e.g.
 //   dotnet run -c Release --project tests/TwinLab.Benchmarks -- --filter '*RightHandSide*'
 if (args is ["solver-vs-scipy", ..])
 {
     return SolverVersusScipy.Run(Console.Out);
+}
+if (args is ["nn-vs-sklearn", ..])
+{
+    return NearestNeighborsVersusSklearn.Run(Console.Out, args);
 }
 if (args is ["kernel-latency", ..])
 {
