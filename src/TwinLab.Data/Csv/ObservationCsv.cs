@@ -83,7 +83,7 @@ public static class ObservationCsv
     /// <summary>The columns an import requires.</summary>
     public static IReadOnlyList<string> RequiredColumns { get; } = ["subject_id", "time", "endpoint", "unit", "value"];
 
-    private static readonly string[] Statuses = ["Observed", "Missed", "DroppedOut"];
+    private static readonly string[] Statuses = ["Observed", "Missed", "DroppedOut", "SimulationFailed"];
 
     /// <summary>Writes observations to <paramref name="path"/> (through a temporary file renamed into place).</summary>
     /// <param name="path">The file.</param>

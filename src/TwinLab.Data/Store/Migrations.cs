@@ -78,7 +78,7 @@ public static class Migrations
                 value REAL,
                 censored INTEGER NOT NULL CHECK (censored IN (0, 1)),
                 lloq REAL,
-                status TEXT NOT NULL CHECK (status IN ('Observed', 'Missed', 'DroppedOut')),
+                status TEXT NOT NULL CHECK (status IN ('Observed', 'Missed', 'DroppedOut', 'SimulationFailed')),
                 true_value REAL);
             CREATE TABLE evaluations (
                 evaluation_id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -76,7 +76,7 @@ public sealed record RunRow(string RunId, string CohortId, string Arm, string Tr
 /// <param name="Value">The value, or null.</param>
 /// <param name="Censored">Below the lower limit of quantification.</param>
 /// <param name="Lloq">The limit, or null.</param>
-/// <param name="Status">Observed, Missed or DroppedOut.</param>
+/// <param name="Status">Observed, Missed, DroppedOut or SimulationFailed.</param>
 /// <param name="TrueValue">The noiseless value (synthetic data), or null.</param>
 public sealed record ObservationRow(string RecordId, string SubjectId, long? SubjectIndex, string? ParameterSetId, string? RunId, string? CohortId,
     string? Arm, string Source, string? ModelDigest, ulong? Seed, int? Visit, double? NominalTime, double? Time, string Endpoint, string Unit,

@@ -15,6 +15,9 @@ public enum ObservationStatus
 
     /// <summary>The subject had left the study before this visit.</summary>
     DroppedOut,
+
+    /// <summary>The subject's simulation failed before this visit (its trajectory is not finite there); no value.</summary>
+    SimulationFailed,
 }
 
 /// <summary>
@@ -53,12 +56,13 @@ public sealed record ObservationRecord(
 /// <param name="Missed">Missed visits.</param>
 /// <param name="DroppedOut">Visits after dropout.</param>
 /// <param name="SubjectsDroppedOut">Subjects who left before their last visit.</param>
-public sealed record ObservationSummary(int Scheduled, int Observed, int Censored, int Missed, int DroppedOut, int SubjectsDroppedOut)
+/// <param name="SimulationFailed">Visits whose true value is not finite because the subject's simulation failed.</param>
+public sealed record ObservationSummary(int Scheduled, int Observed, int Censored, int Missed, int DroppedOut, int SubjectsDroppedOut, int SimulationFailed = 0)
 {
     /// <summary>The summary as text.</summary>
     /// <returns>The text.</returns>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Scheduled} scheduled visits: {Observed} observed ({Censored} censored), {Missed} missed, {DroppedOut} after dropout ({SubjectsDroppedOut} subjects dropped out)");
+        $"{Scheduled} scheduled visits: {Observed} observed ({Censored} censored), {Missed} missed, {DroppedOut} after dropout ({SubjectsDroppedOut} subjects dropped out){(SimulationFailed > 0 ? $", {SimulationFailed} without a value because the simulation failed" : "")}");
 }
 
 /// <summary>The records of one source observing one arm, with their summary.</summary>
@@ -106,7 +110,7 @@ public static class ObservationModel
                 $"Source '{source.Name}': visits from {first} to {last} with jitter ±{visits.Jitter} reach outside the saved times [{(times.Count > 0 ? times[0] : double.NaN)}, {(times.Count > 0 ? times[^1] : double.NaN)}] of run {run.RunId}; simulate a longer span or shorten the schedule."), nameof(source));
         }
         var records = new List<ObservationRecord>(cohort.Subjects.Count * visits.NominalTimes.Count);
-        int observed = 0, censored = 0, missed = 0, afterDropout = 0, dropouts = 0;
+        int observed = 0, censored = 0, missed = 0, afterDropout = 0, dropouts = 0, failed = 0;
         var mnar = source.Dropout as MnarDropout;
         for (var i = 0; i < cohort.Subjects.Count; i++)
         {
@@ -165,6 +169,14 @@ public static class ObservationModel
                 }
                 var truth = source.Endpoint.Evaluate(Interpolate(times, trajectory, time));
                 var y = source.Error.Observe(truth, ref stream);
+                if (!double.IsFinite(truth))
+                {
+                    failed++;
+                    records.Add(new ObservationRecord(recordId, subject.SubjectId, subject.Index, subject.ParameterSetId, run.RunId, cohort.CohortId, run.Arm.Name,
+                        source.Name, cohort.Model.Digest, cohort.Design.Seed, k, nominal, time, source.Endpoint.Name, source.Endpoint.Unit, null, false, source.Lloq,
+                        ObservationStatus.SimulationFailed, null));
+                    continue;
+                }
                 var isCensored = source.Lloq is { } limit && y < limit;
                 double? value = isCensored ? (source.Censored == CensoredValue.Limit ? source.Lloq : null) : y;
                 if (value is { } v)
@@ -181,7 +193,7 @@ public static class ObservationModel
                     ObservationStatus.Observed, truth));
             }
         }
-        return new ObservedData(source, records, new ObservationSummary(records.Count, observed, censored, missed, afterDropout, dropouts));
+        return new ObservedData(source, records, new ObservationSummary(records.Count, observed, censored, missed, afterDropout, dropouts, failed));
     }
 
     /// <summary>Linear interpolation of <paramref name="values"/> saved at <paramref name="times"/> (increasing) at <paramref name="t"/>.</summary>
