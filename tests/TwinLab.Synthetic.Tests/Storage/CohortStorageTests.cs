@@ -21,7 +21,7 @@ public sealed class CohortStorageTests : IDisposable
         var cohort = VirtualCohort.Generate(new CohortDesign(population, CovariateModel.Oncology(), 25, 4,
             Representation.Oversample((new Subgroup("performance_status", "2"), 3))));
         var simulation = CounterfactualSimulation.Run(cohort, [TreatmentArm.Untreated()], (0, 28), [.. Enumerable.Range(0, 29).Select(i => (double)i)]);
-        var source = new DataSource("trial", new Endpoint("tumour_volume", "V", "mm3"), VisitSchedule.Every(0, 28, 7, 1, 0.1), ResidualError.Proportional(0.1))
+        var source = new DataSource("trial", new Endpoint("tumour_volume", "V", "mm3"), VisitSchedule.Every(0, 27, 9, 1, 0.1), ResidualError.Proportional(0.1))
         {
             Lloq = 60,
             Dropout = DropoutModel.Mcar(0.1),
