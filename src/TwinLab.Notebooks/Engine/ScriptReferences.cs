@@ -88,7 +88,7 @@ internal static class ScriptReferences
         {
             typeof(Core.Modelling.Model).Assembly, typeof(Simulation.OdeProblem).Assembly,
             typeof(Interactive.Display).Assembly, typeof(ScriptReferences).Assembly,
-            typeof(Synthetic.Evaluation.QualityReport).Assembly,
+            typeof(Synthetic.Cohorts.VirtualCohort).Assembly, typeof(Data.Store.CohortStore).Assembly,
         })
         {
             AddWithDependencies(assembly, paths);
