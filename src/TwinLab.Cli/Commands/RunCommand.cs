@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using TwinLab.Interactive;
 using TwinLab.Notebooks.Documents;
 using TwinLab.Notebooks.Running;
 
@@ -195,8 +196,11 @@ internal sealed class RunCommand(TextWriter output, TextWriter error) : CliComma
             if (html)
             {
                 var page = Path.ChangeExtension(target, ".html");
-                File.WriteAllText(page, HtmlExporter.ToHtml(notebook, Path.GetFileNameWithoutExtension(target)));
-                Output.WriteLine($"  wrote {page}");
+                var plotly = HtmlExporter.HasCharts(notebook) ? PlotlyScript.TryLocate() : null;
+                File.WriteAllText(page, HtmlExporter.ToHtml(notebook, Path.GetFileNameWithoutExtension(target), plotly));
+                Output.WriteLine(plotly is null && HtmlExporter.HasCharts(notebook)
+                    ? $"  wrote {page} (charts static: plotly.js is not installed; run 'bash environment/setup.sh')"
+                    : $"  wrote {page}");
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

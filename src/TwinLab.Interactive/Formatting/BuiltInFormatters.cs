@@ -26,8 +26,8 @@ internal static class BuiltInFormatters
         registry.Register<Chart>(MimeTypes.PlainText, c => c.ToString());
         registry.Register<Chart>(MimeTypes.Svg, c => c.ToSvg());
         registry.Register<Chart>(MimeTypes.Plotly, c => c.ToPlotlyJson());
-        // The HTML view is the static SVG inline; loading plotly.js for an interactive view comes later.
-        registry.Register<Chart>(MimeTypes.Html, c => $"<div class=\"twinlab-chart\">{c.ToSvg()}</div>");
+        // The SVG first, upgraded to an interactive plot where plotly.js can be loaded offline (see ChartHtml).
+        registry.Register<Chart>(MimeTypes.Html, ChartHtml.Fragment);
     }
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
