@@ -49,16 +49,22 @@ public static class ChartFiles
 
     /// <summary>Saves a PNG image of the chart's static rendering, taken by headless Chromium (Debian's
     /// <c>chromium</c>; see <see cref="HeadlessChromium.Locate"/>). The image is <see cref="Chart.Width"/> ×
-    /// <see cref="Chart.Height"/> pixels times <paramref name="scale"/>.</summary>
+    /// <see cref="Chart.Height"/> pixels times <paramref name="scale"/>; the chart must be at least
+    /// <see cref="HeadlessChromium.MinimumWindowSize"/> pixels wide and high.</summary>
     /// <param name="chart">The chart.</param>
     /// <param name="path">The file to write (replaced if it exists).</param>
     /// <param name="scale">Pixels per SVG unit (2 for sharper images), above 0 and at most 8.</param>
     /// <exception cref="FileNotFoundException">No Chromium is installed.</exception>
     /// <exception cref="InvalidOperationException">Chromium failed.</exception>
+    /// <exception cref="ArgumentException">The chart is smaller than <see cref="HeadlessChromium.MinimumWindowSize"/>.</exception>
     public static void SavePng(this Chart chart, string path, double scale = 1)
     {
         ArgumentNullException.ThrowIfNull(chart);
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (chart.Width < HeadlessChromium.MinimumWindowSize || chart.Height < HeadlessChromium.MinimumWindowSize)
+        {
+            throw new ArgumentException($"SavePng needs a chart of at least {HeadlessChromium.MinimumWindowSize} × {HeadlessChromium.MinimumWindowSize} pixels (this one is {chart.Width} × {chart.Height}); enlarge Width and Height (and use scale for resolution), or use SaveSvg.", nameof(chart));
+        }
         HeadlessChromium.Locate();
         var target = Path.GetFullPath(path);
         var work = Directory.CreateTempSubdirectory("twinlab-png-").FullName;

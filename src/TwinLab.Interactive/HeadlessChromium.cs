@@ -16,6 +16,10 @@ public static class HeadlessChromium
     /// <summary>How long one browser run may take before it is stopped.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
+    /// <summary>The smallest window width and height that headless Chromium screenshots in full (below about 150 pixels
+    /// of height it captures only part of the page).</summary>
+    public const int MinimumWindowSize = 200;
+
     private static readonly string[] Candidates = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
 
     /// <summary>The flags of every run: headless, no sandbox (containers have no user namespaces), no GPU, no
@@ -63,20 +67,23 @@ public static class HeadlessChromium
     /// <summary>Takes a screenshot of a local page.</summary>
     /// <param name="page">The HTML file.</param>
     /// <param name="png">The PNG file to write.</param>
-    /// <param name="width">The window width in CSS pixels.</param>
-    /// <param name="height">The window height in CSS pixels.</param>
+    /// <param name="width">The window width in CSS pixels (at least <see cref="MinimumWindowSize"/>).</param>
+    /// <param name="height">The window height in CSS pixels (at least <see cref="MinimumWindowSize"/>).</param>
     /// <param name="scale">The device scale factor (2 doubles the pixels in each direction).</param>
     /// <returns>What the browser wrote on its standard error (its log, with the page's console messages when
     /// <c>--enable-logging=stderr</c> is among <paramref name="extraArguments"/>).</returns>
     /// <param name="extraArguments">Further flags.</param>
     /// <exception cref="FileNotFoundException">No browser is installed.</exception>
     /// <exception cref="InvalidOperationException">The browser failed, timed out or wrote no image.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The window is smaller than <see cref="MinimumWindowSize"/>.</exception>
     public static string Screenshot(string page, string png, int width, int height, double scale = 1, IEnumerable<string>? extraArguments = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(page);
         ArgumentException.ThrowIfNullOrEmpty(png);
-        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        if (width < MinimumWindowSize || height < MinimumWindowSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(width), $"A screenshot of {width} × {height} pixels is too small: headless Chromium captures windows of at least {MinimumWindowSize} × {MinimumWindowSize} pixels in full.");
+        }
         if (!(scale > 0 && scale <= 8))
         {
             throw new ArgumentOutOfRangeException(nameof(scale), scale, "The scale factor must be above 0 and at most 8.");
