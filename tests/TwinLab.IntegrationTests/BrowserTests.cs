@@ -115,6 +115,45 @@ public sealed partial class BrowserTests
     }
 
     [Fact]
+    public void In_jupyter_notebook_a_trusted_chart_output_loads_plotly_from_the_kernelspec_and_becomes_interactive()
+    {
+        RequireBrowser();
+        JupyterTools.Require();
+        var work = Directory.CreateTempSubdirectory("twinlab-browser-").FullName;
+        var (prefix, environment) = JupyterTools.InstallKernel();
+        try
+        {
+            RunToHtml(work);
+            var notebook = Path.Combine(work, "out", "chart.ipynb");
+            // Jupyter runs scripts of trusted notebooks only: sign it with this Jupyter data folder's secret.
+            var sign = JupyterTools.Run(TwinLab.TestSupport.DebianPython.Executable,
+                ["-c", "import sys, nbformat\nfrom nbformat.sign import NotebookNotary\nnb = nbformat.read(sys.argv[1], 4)\nNotebookNotary().sign(nb)", notebook],
+                environment, TimeSpan.FromMinutes(1));
+            Assert.True(sign.ExitCode == 0, sign.Describe());
+
+            using var server = JupyterServer.Start(Path.Combine(work, "out"), environment);
+            var served = server.Get("kernelspecs/twinlab/plotly.min.js");
+            Assert.Equal(new FileInfo(PlotlyScript.Locate().Path).Length, served.Length);
+
+            // The classic notebook page (requirejs, body data-base-url) renders the stored outputs; the network is off
+            // except for the local server.
+            var (dom, log) = HeadlessChromium.Run(
+            [
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--enable-logging=stderr", "--v=0",
+                "--virtual-time-budget=20000", "--dump-dom", server.Url("notebooks/chart.ipynb"),
+            ]);
+            Assert.Contains("class=\"main-svg\"", dom, StringComparison.Ordinal);
+            Assert.Contains("data-twinlab-state=\"interactive\"", dom, StringComparison.Ordinal);
+            Assert.DoesNotContain("Uncaught", log, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+            Directory.Delete(prefix, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_png_reader_decodes_a_chromium_screenshot_exactly()
     {
         RequireBrowser();

@@ -112,7 +112,8 @@ public static class ChartHtml
           var url = base + "%URL%";
           if (typeof window.requirejs === "function" && typeof window.define === "function" && window.define.amd) {
             window.requirejs.config({ paths: { "twinlab-plotly": url } });
-            window.requirejs(["twinlab-plotly"], draw, function () { });
+            // plotly.js 4 defines no AMD module: it sets window.Plotly, which is used when the module value is empty.
+            window.requirejs(["twinlab-plotly"], function (Plotly) { draw(Plotly || window.Plotly); }, function () { });
             return;
           }
           if (!window.twinlabPlotly) {
