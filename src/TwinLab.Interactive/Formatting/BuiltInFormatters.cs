@@ -26,6 +26,7 @@ internal static class BuiltInFormatters
         registry.Register<Model>(MimeTypes.Html, ResultFormatters.ModelHtml);
         registry.Register<Solution>(MimeTypes.Html, ResultFormatters.SolutionHtml);
         registry.Register<EnsembleSolution>(MimeTypes.Html, ResultFormatters.EnsembleHtml);
+        registry.Register<EnsembleSolution>(MimeTypes.PlainText, ResultFormatters.EnsembleText);
         registry.Register<PatientTable>(MimeTypes.Html, t => TableHtml.ForPatients(t, registry.MaximumTableRows, registry.MaximumItems));
         registry.Register<PatientTable>(MimeTypes.PlainText, t => string.Create(Invariant, $"PatientTable: {t.Count} patients; columns {string.Join(", ", t.Columns)}. {t.Description}"));
         registry.Register<Distribution>(MimeTypes.Html, ResultFormatters.DistributionHtml);

@@ -13,7 +13,7 @@ namespace TwinLab.Interactive;
 /// requirejs where the page has it). If loading fails, or scripts do not run (untrusted notebooks, GitHub, nbconvert
 /// exports, VS Code), the SVG stays. plotly.js itself is never written into a notebook output.
 /// </summary>
-public static class ChartHtml
+public static partial class ChartHtml
 {
     /// <summary>Where a Jupyter server serves plotly.js, relative to its base URL (the kernelspec's resource folder).</summary>
     public const string KernelSpecScriptUrl = "kernelspecs/twinlab/plotly.min.js";
@@ -58,7 +58,9 @@ public static class ChartHtml
     /// <returns>The HTML fragment.</returns>
     internal static string Fragment(string staticMarkup, string figureJson, int width, int height)
     {
-        var id = "twinlab-chart-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(figureJson)))[..16];
+        // The id names the chart's structure (titles, kinds and names of traces) but not its numbers, so that a notebook
+        // re-executed on another machine, whose last digits may differ, writes the same markup.
+        var id = "twinlab-chart-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonNumber().Replace(figureJson, "0"))))[..16];
         // In JSON text '<' only occurs inside strings, where \u003c means the same and cannot close the script element.
         var figure = figureJson.Replace("<", "\\u003c", StringComparison.Ordinal);
         var script = Loader
@@ -128,4 +130,7 @@ public static class ChartHtml
           window.twinlabPlotly.then(draw, function () { });
         })();
         """;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")]
+    private static partial System.Text.RegularExpressions.Regex JsonNumber();
 }

@@ -22,11 +22,17 @@ internal static class ResultFormatters
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 
-    private static string Number(double value) => double.IsNaN(value) ? "—" : value.ToString("G6", Invariant);
+    private static string Number(double value) => value switch
+    {
+        double.NaN => "—",
+        double.PositiveInfinity => "∞",
+        double.NegativeInfinity => "−∞",
+        _ => value.ToString("G6", Invariant),
+    };
 
     /// <summary>A model: name, description, equations as LaTeX between <c>$$</c> (typeset by MathJax in Jupyter, which
-    /// typesets HTML outputs), and tables of states, parameters (value, unit, bounds, prior, reference), observables and
-    /// treatments, then the model's references and its digest.</summary>
+    /// typesets HTML outputs), and tables of states, parameters (value, unit, bounds, prior, and the number of the
+    /// reference it comes from), observables and treatments, then the numbered references and the model's digest.</summary>
     public static string ModelHtml(Model model)
     {
         var sb = new StringBuilder();
@@ -44,9 +50,11 @@ internal static class ResultFormatters
               .Append("</td><td>").Append(Encode(s.Unit)).Append("</td><td>").Append(Encode(s.Description)).Append("</td></tr>");
         }
         sb.Append("</tbody></table>");
-        var references = model.Parameters.Any(p => p.Reference is not null);
+        // References are numbered once: the model's, then any further ones its parameters cite; parameters point to them.
+        var references = model.References.Concat(model.Parameters.Select(p => p.Reference).OfType<Reference>()).Distinct().ToList();
+        var cited = model.Parameters.Any(p => p.Reference is not null);
         sb.Append("<table class=\"twinlab-table\"><caption>Parameters</caption><thead><tr><th>parameter</th><th>value</th><th>unit</th><th>bounds</th><th>prior</th><th>description</th>");
-        if (references)
+        if (cited)
         {
             sb.Append("<th>reference</th>");
         }
@@ -56,9 +64,9 @@ internal static class ResultFormatters
             sb.Append("<tr><td>").Append(Encode(p.Name)).Append("</td><td>").Append(Number(p.Value))
               .Append("</td><td>").Append(Encode(p.Unit)).Append("</td><td>[").Append(Number(p.Lower)).Append(", ").Append(Number(p.Upper))
               .Append("]</td><td>").Append(Encode(p.Prior?.ToString() ?? "—")).Append("</td><td>").Append(Encode(p.Description)).Append("</td>");
-            if (references)
+            if (cited)
             {
-                sb.Append("<td>").Append(p.Reference is null ? "" : Reference(p.Reference)).Append("</td>");
+                sb.Append("<td>").Append(p.Reference is null ? "" : $"[{(references.IndexOf(p.Reference) + 1).ToString(Invariant)}]").Append("</td>");
             }
             sb.Append("</tr>");
         }
@@ -77,10 +85,10 @@ internal static class ResultFormatters
         {
             sb.Append("<p><b>Treatments:</b> ").Append(string.Join("; ", model.Treatments.Select(t => Encode(t.ToString() ?? "")))).Append("</p>");
         }
-        if (model.References.Count > 0)
+        if (references.Count > 0)
         {
-            sb.Append("<p><b>References:</b></p><ol class=\"twinlab-references\">");
-            foreach (var r in model.References)
+            sb.Append("<p><b>References</b></p><ol class=\"twinlab-references\">");
+            foreach (var r in references)
             {
                 sb.Append("<li>").Append(Reference(r)).Append("</li>");
             }
@@ -136,9 +144,10 @@ internal static class ResultFormatters
         return sb.ToString();
     }
 
-    /// <summary>An ensemble: a summary (trajectories, failures by status, steps, engine) and fan charts of the first
-    /// <see cref="MaximumFanCharts"/> states that have quantiles (stored trajectories or a quantile reducer); states
-    /// left without a chart are named.</summary>
+    /// <summary>An ensemble: a summary (trajectories, outcomes by status, algorithm, saved times) and fan charts of the
+    /// first <see cref="MaximumFanCharts"/> states that have quantiles (stored trajectories or a quantile reducer); states
+    /// left without a chart are named. The engine, thread count, step counts and timing are left out: they depend on
+    /// the machine, and a re-executed notebook must reproduce its outputs elsewhere.</summary>
     public static string EnsembleHtml(EnsembleSolution ensemble)
     {
         var model = ensemble.Model;
@@ -151,9 +160,7 @@ internal static class ResultFormatters
         Row("status", Encode(string.Join(", ", byStatus)));
         Row("failed", ensemble.Failed.ToString("N0", Invariant));
         Row("algorithm", Encode(ensemble.Algorithm));
-        Row("engine", Encode(ensemble.Engine));
         Row("saved times", ensemble.Times.Count == 0 ? "none" : $"{ensemble.Times.Count.ToString(Invariant)} in [{Number(ensemble.Times[0])}, {Number(ensemble.Times[^1])}]");
-        Row("steps", string.Create(Invariant, $"{ensemble.AcceptedSteps:N0} accepted, {ensemble.RejectedSteps:N0} rejected"));
         Row("trajectories stored", ensemble.HasTrajectories ? "yes" : "no (reducers only)");
         sb.Append("</tbody></table>");
         var drawn = new List<string>();
@@ -188,6 +195,10 @@ internal static class ResultFormatters
         sb.Append("</div>");
         return sb.ToString();
     }
+
+    /// <summary>An ensemble in one line, without the machine-dependent engine, step counts and timing.</summary>
+    public static string EnsembleText(EnsembleSolution ensemble) => string.Create(Invariant,
+        $"{ensemble.Model.Name} ensemble: {ensemble.Count} trajectories ({ensemble.Failed} failed), {ensemble.Algorithm}, {ensemble.Times.Count} saved times");
 
     /// <summary>A univariate distribution: its kind and parameters, mean, standard deviation, support, median and central
     /// 95 % interval, and a density plot over its central 99.9 %.</summary>

@@ -34,10 +34,11 @@ public sealed class ResultFormatterTests
         {
             Assert.Contains($"<td>{System.Net.WebUtility.HtmlEncode(p.Name)}</td>", html, StringComparison.Ordinal);
         }
-        if (model.Parameters.Any(p => p.Reference is not null) || model.References.Count > 0)
-        {
-            Assert.Contains("reference", html, StringComparison.OrdinalIgnoreCase);
-        }
+        // Simeoni's growth and drug-effect parameters cite the paper, listed once as reference 1.
+        Assert.Contains("<th>reference</th>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>[1]</td>", html, StringComparison.Ordinal);
+        Assert.Equal(1, Regex.Count(html, "doi.org/10.1158/0008-5472.CAN-03-2524"));
+        Assert.Contains("<tr><th>support</th><td>[0, ∞]</td></tr>", Registry.Format(model.Parameters[1].Prior)[MimeTypes.Html], StringComparison.Ordinal);
         Assert.Equal(MimeTypes.Html, Registry.PreferredMimeType(model.GetType()));
     }
 
