@@ -4,8 +4,11 @@ namespace TwinLab.Interactive;
 /// Turns values into <see cref="MimeBundle"/>s for notebooks. Every value gets <c>text/plain</c>; a formatter registered
 /// for a type adds (or replaces) one MIME type for values of that type and its subtypes. For each MIME type the most
 /// specific registration wins (the value's own type, then its base classes nearest first, then interfaces); among
-/// equally specific ones, the latest. Built-in formatters give collections an HTML table, and TwinLab models and
-/// solutions LaTeX equations and HTML summaries.
+/// equally specific ones, the latest. Built-in formatters give collections HTML tables (records with column types,
+/// paging and summaries), models LaTeX equations and HTML parameter tables, solutions and ensembles summaries with
+/// charts and fan charts, patient tables and distributions summaries (distributions with a density plot), and charts
+/// SVG, plotly.js and HTML. Each type also has a preferred MIME type (<see cref="PreferredMimeType"/>) for front ends
+/// that show only one form.
 /// </summary>
 /// <example>
 /// <code>
