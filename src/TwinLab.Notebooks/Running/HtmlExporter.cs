@@ -42,6 +42,7 @@ public static class HtmlExporter
     /// <param name="notebook">The notebook (normally executed).</param>
     /// <param name="title">The page title.</param>
     /// <returns>The HTML text.</returns>
+    /// <exception cref="FileNotFoundException"><see cref="PlotlyScript.EnvironmentVariable"/> names a missing file.</exception>
     public static string ToHtml(NotebookDocument notebook, string title) =>
         ToHtml(notebook, title, HasCharts(notebook) ? PlotlyScript.TryLocate() : null);
 
@@ -103,14 +104,19 @@ public static class HtmlExporter
         return sb.ToString();
     }
 
-    /// <summary>Whether any output of the notebook carries a plotly.js figure.</summary>
+    /// <summary>Whether any output of the notebook carries a plotly.js figure, or HTML with a chart in it (solutions,
+    /// ensembles and distributions show charts inside their HTML).</summary>
     /// <param name="notebook">The notebook.</param>
     /// <returns>True when the notebook has a chart.</returns>
     public static bool HasCharts(NotebookDocument notebook)
     {
         ArgumentNullException.ThrowIfNull(notebook);
-        return notebook.Cells.Any(c => c.Outputs.Any(o => o["data"] is JsonObject data && data.ContainsKey(MimeTypes.Plotly)));
+        return notebook.Cells.Any(c => c.Outputs.Any(o => o["data"] is JsonObject data
+            && (data.ContainsKey(MimeTypes.Plotly) || (data[MimeTypes.Html] is { } html && Text(html).Contains(ChartMarker, StringComparison.Ordinal)))));
     }
+
+    /// <summary>The attribute that marks a chart inside HTML (see <see cref="ChartHtml"/>).</summary>
+    private const string ChartMarker = "data-twinlab-chart=";
 
     private static void AppendOutput(StringBuilder sb, JsonObject output, bool interactive)
     {

@@ -117,6 +117,15 @@ public sealed partial class ChartDeliveryTests
     }
 
     [Fact]
+    public void Charts_inside_html_outputs_also_get_plotly_in_exported_pages()
+    {
+        var notebook = NotebookRunner.Run(NotebookBuilder.Of(
+            "var m = ModelLibrary.Get(\"gompertz\");\nnew OdeProblem(m, (0, 10), saveAt: new double[] { 0, 5, 10 }).Solve(new Tsit5())")).Notebook;
+        Assert.True(HtmlExporter.HasCharts(notebook));
+        Assert.False(HtmlExporter.HasCharts(NotebookRunner.Run(NotebookBuilder.Of("new[] { 1, 2 }")).Notebook));
+    }
+
+    [Fact]
     public void A_missing_bundle_is_reported_with_how_to_install_it()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"no-plotly-{Guid.NewGuid():N}.js");
