@@ -52,7 +52,7 @@ internal static class BuiltInFormatters
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 
-    private static string Number(double value) => value.ToString("G6", Invariant);
+    private static string Number(double value) => double.IsNaN(value) ? "—" : value.ToString("G6", Invariant);
 
     /// <summary>An HTML table of a collection: one column of values for scalars, one column per property for objects,
     /// key and value columns for dictionaries.</summary>
@@ -135,8 +135,30 @@ internal static class BuiltInFormatters
             sb.Append("<tr><td colspan=\"99\">… ").Append(total - items.Count).Append(" more</td></tr>");
         }
         sb.Append("</tbody></table>");
+        if (total > 1 && NumbersOf(value) is { } numbers)
+        {
+            var s = TableHtml.Summarise(numbers);
+            sb.Append("<p class=\"twinlab-summary\"><small>All ").Append(total.ToString(Invariant)).Append(" values: n = ").Append(s.Count.ToString(Invariant))
+              .Append(", non-finite ").Append(s.Missing.ToString(Invariant));
+            if (s.Count > 0)
+            {
+                sb.Append(", mean ").Append(Number(s.Mean)).Append(", sd ").Append(Number(s.StandardDeviation)).Append(", min ").Append(Number(s.Minimum))
+                  .Append(", median ").Append(Number(s.Median)).Append(", max ").Append(Number(s.Maximum));
+            }
+            sb.Append("</small></p>");
+        }
         return sb.ToString();
     }
+
+    /// <summary>The values of a collection of numbers (double, float, int, long) as doubles, or null for other collections.</summary>
+    private static IEnumerable<double>? NumbersOf(object value) => value switch
+    {
+        IEnumerable<double> d => d,
+        IEnumerable<float> f => f.Select(x => (double)x),
+        IEnumerable<int> i => i.Select(x => (double)x),
+        IEnumerable<long> l => l.Select(x => (double)x),
+        _ => null,
+    };
 
     /// <summary>The name of a collection's type; for compiler-generated or non-public types (LINQ iterators), the
     /// public interface it implements, e.g. <c>IEnumerable&lt;double&gt;</c>.</summary>

@@ -119,6 +119,17 @@ public sealed class ResultFormatterTests
     }
 
     [Fact]
+    public void Numeric_collections_are_summarised_over_all_values()
+    {
+        var registry = new FormatterRegistry { MaximumItems = 3 };
+        var html = registry.Format(new[] { 4.0, 1, double.NaN, 3, 2 })[MimeTypes.Html];
+        Assert.Contains("… 2 more", html, StringComparison.Ordinal);
+        Assert.Contains("All 5 values: n = 4, non-finite 1, mean 2.5, sd 1.29099, min 1, median 2.5, max 4", html, StringComparison.Ordinal);
+        Assert.Contains("mean 2, sd 1, min 1, median 2, max 3", registry.Format(new List<int> { 1, 2, 3 })[MimeTypes.Html], StringComparison.Ordinal);
+        Assert.DoesNotContain("values: n", registry.Format(new[] { "a", "b" })[MimeTypes.Html], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Patient_tables_show_their_description_first_patients_and_summaries()
     {
         var model = ModelLibrary.Get("simeoni-2004");
