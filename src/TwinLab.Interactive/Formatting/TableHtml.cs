@@ -8,13 +8,17 @@ namespace TwinLab.Interactive;
 
 /// <summary>
 /// HTML tables of collections of records and of patient tables: each column headed by its name and type, the first
-/// rows (the rest counted, "… 99 980 more rows"), and a summary of every column over all rows — for numbers the count,
+/// rows (the rest counted, "… 99 980 more rows"), and, for tables of at least <see cref="SummaryMinimumRows"/> rows, a
+/// summary of every column over all rows — for numbers the count,
 /// the non-finite values, mean, standard deviation, minimum, median and maximum; for other values the number of
 /// distinct values and the most frequent one.
 /// </summary>
 internal static class TableHtml
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>The fewest rows for which a summary is shown (smaller tables are read at a glance).</summary>
+    public const int SummaryMinimumRows = 10;
 
     /// <summary>One column: a name, a type name, and its values over every row.</summary>
     internal sealed record Column(string Name, string TypeName, IReadOnlyList<object?> Values);
@@ -115,7 +119,7 @@ internal static class TableHtml
               .Append((rows - shown).ToString("N0", Invariant)).Append(rows - shown == 1 ? " more row" : " more rows").Append("</td></tr>");
         }
         sb.Append("</tbody></table>");
-        if (rows > 1)
+        if (rows >= SummaryMinimumRows)
         {
             AppendSummary(sb, columns, rows);
         }
@@ -125,12 +129,25 @@ internal static class TableHtml
 
     private static void AppendSummary(StringBuilder sb, List<Column> columns, int rows)
     {
+        var numeric = columns.Select(c => IsNumeric(c.Values)).ToList();
+        var anyNumeric = numeric.Contains(true);
+        var anyOther = numeric.Contains(false);
         sb.Append("<table class=\"twinlab-table twinlab-summary\"><caption>Summary of all ").Append(rows.ToString("N0", Invariant))
-          .Append(" rows</caption><thead><tr><th>column</th><th>type</th><th>n</th><th>missing</th><th>mean</th><th>sd</th><th>min</th><th>median</th><th>max</th><th>distinct</th><th>most frequent</th></tr></thead><tbody>");
-        foreach (var column in columns)
+          .Append(" rows</caption><thead><tr><th>column</th><th>type</th><th>n</th><th>missing</th>");
+        if (anyNumeric)
         {
+            sb.Append("<th>mean</th><th>sd</th><th>min</th><th>median</th><th>max</th>");
+        }
+        if (anyOther)
+        {
+            sb.Append("<th>distinct</th><th>most frequent</th>");
+        }
+        sb.Append("</tr></thead><tbody>");
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var column = columns[c];
             sb.Append("<tr><td>").Append(Encode(column.Name)).Append("</td><td>").Append(Encode(column.TypeName)).Append("</td>");
-            if (IsNumeric(column.Values))
+            if (numeric[c])
             {
                 var s = Summarise(column.Values.Select(ToDouble));
                 sb.Append("<td>").Append(s.Count.ToString(Invariant)).Append("</td><td>").Append(s.Missing.ToString(Invariant)).Append("</td>");
@@ -138,14 +155,21 @@ internal static class TableHtml
                 {
                     sb.Append("<td>").Append(double.IsNaN(value) ? "—" : value.ToString("G6", Invariant)).Append("</td>");
                 }
-                sb.Append("<td></td><td></td>");
+                if (anyOther)
+                {
+                    sb.Append("<td></td><td></td>");
+                }
             }
             else
             {
                 var present = column.Values.Where(v => v is not null).Select(v => PlainText.Format(v, 10)).ToList();
                 var groups = present.GroupBy(v => v, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
-                sb.Append("<td>").Append(present.Count.ToString(Invariant)).Append("</td><td>").Append((column.Values.Count - present.Count).ToString(Invariant))
-                  .Append("</td><td></td><td></td><td></td><td></td><td></td><td>").Append(groups.Count.ToString(Invariant)).Append("</td><td>");
+                sb.Append("<td>").Append(present.Count.ToString(Invariant)).Append("</td><td>").Append((column.Values.Count - present.Count).ToString(Invariant)).Append("</td>");
+                if (anyNumeric)
+                {
+                    sb.Append("<td></td><td></td><td></td><td></td><td></td>");
+                }
+                sb.Append("<td>").Append(groups.Count.ToString(Invariant)).Append("</td><td>");
                 if (groups.Count > 0)
                 {
                     sb.Append(Encode(Shorten(groups[0].Key))).Append(" (").Append(groups[0].Count().ToString(Invariant)).Append(')');

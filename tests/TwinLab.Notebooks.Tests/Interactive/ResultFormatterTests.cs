@@ -94,6 +94,9 @@ public sealed class ResultFormatterTests
         // Volume: 44 finite values and one NaN, counted as missing.
         Assert.Contains("<td>Volume</td><td>double</td><td>44</td><td>1</td>", html, StringComparison.Ordinal);
         Assert.Contains("<td>Arm</td><td>string</td><td>45</td><td>0</td><td></td><td></td><td></td><td></td><td></td><td>2</td><td>B (30)</td>", html, StringComparison.Ordinal);
+        // Small tables are read at a glance: no summary below ten rows.
+        Assert.DoesNotContain("Summary of all", Registry.Format(visits.Take(TableHtml.SummaryMinimumRows - 1).ToList())[MimeTypes.Html], StringComparison.Ordinal);
+        Assert.Contains("Summary of all", Registry.Format(visits.Take(TableHtml.SummaryMinimumRows).ToList())[MimeTypes.Html], StringComparison.Ordinal);
     }
 
     [Fact]
