@@ -18,7 +18,11 @@ APT_PACKAGES=(
   python3-nbclient
   python3-nbformat    # validates written notebooks
   python3-jupyter-client
+  chromium            # headless browser: PNG export of charts, and the browser tests of exported pages
 )
+# npm installs environment/package.json (plotly.js for offline interactive charts). Debian's npm is added only when no
+# npm is on the PATH: a Node.js from elsewhere (e.g. NodeSource) ships its own npm and conflicts with Debian's package.
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
@@ -57,8 +61,8 @@ else
 fi
 
 # --- npm packages (front-end assets) ----------------------------------------------------------------------------
-# environment/package.json lists them (e.g. plotly.js-dist-min, bundled for offline use); they are installed into
-# environment/node_modules. Nothing happens until that file exists. If npm is missing, add `npm` to APT_PACKAGES.
+# environment/package.json pins them (plotly.js-dist-min, served offline to charts) and package-lock.json locks them;
+# they are installed into environment/node_modules, which is never committed.
 if [[ -f "$ENV_DIR/package.json" ]]; then
   command -v npm >/dev/null 2>&1 || die "environment/package.json exists but npm is not installed; add npm to APT_PACKAGES."
   # npm records what it installed in node_modules/.package-lock.json; skip when that is newer than the manifests.

@@ -22,6 +22,8 @@ public sealed class KernelSpecTests
             Assert.Equal(["kernel", "start", "{connection_file}"], argv[2..]);
             Assert.True(File.Exists(Path.Combine(folder, "logo-64x64.png")));
             Assert.True(File.Exists(Path.Combine(folder, "logo-svg.svg")));
+            // plotly.js, which the Jupyter server serves to chart outputs from this folder.
+            Assert.Equal(File.ReadAllBytes(TwinLab.Interactive.PlotlyScript.Locate().Path), File.ReadAllBytes(Path.Combine(folder, "plotly.min.js")));
 
             var found = FindKernelSpecs(environment)["twinlab"];
             Assert.NotNull(found);
@@ -64,6 +66,24 @@ public sealed class KernelSpecTests
         var run = JupyterTools.Run(TwinLab.TestSupport.DebianPython.Executable, ["-c", List], environment, TimeSpan.FromMinutes(1));
         Assert.True(run.ExitCode == 0, run.Describe());
         return JupyterTools.ParseJson(run);
+    }
+
+    [Fact]
+    public void Install_without_plotly_fails_saying_how_to_install_it()
+    {
+        var prefix = Directory.CreateTempSubdirectory("twinlab-jupyter-").FullName;
+        try
+        {
+            var environment = new Dictionary<string, string> { [TwinLab.Interactive.PlotlyScript.EnvironmentVariable] = Path.Combine(prefix, "missing", "plotly.min.js") };
+            var run = JupyterTools.TwinLab(environment, "kernel", "install", "--prefix", prefix);
+            Assert.Equal(2, run.ExitCode);
+            Assert.Contains("environment/setup.sh", run.Error, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(Path.Combine(prefix, "share", "jupyter", "kernels", "twinlab")));
+        }
+        finally
+        {
+            Directory.Delete(prefix, recursive: true);
+        }
     }
 
     [Fact]

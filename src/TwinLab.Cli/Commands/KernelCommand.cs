@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using TwinLab.Interactive;
 using TwinLab.Notebooks.Engine;
 using TwinLab.Notebooks.Kernel;
 
@@ -52,10 +53,19 @@ internal sealed class KernelCommand(TextWriter output, TextWriter error) : CliCo
         var scope = prefix is not null ? KernelSpecScope.Prefix : user ? KernelSpecScope.User : KernelSpecScope.System;
         var kernels = KernelSpec.KernelsDirectory(scope, prefix);
         var dll = typeof(KernelCommand).Assembly.Location;
+        PlotlyScript plotly;
+        try
+        {
+            plotly = PlotlyScript.Locate();
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new UsageException($"Cannot install the kernelspec: charts need plotly.js in the kernelspec folder. {e.Message}", e);
+        }
         string folder;
         try
         {
-            folder = KernelSpec.Install(kernels, DotnetHost(), dll);
+            folder = KernelSpec.Install(kernels, DotnetHost(), dll, plotly);
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
@@ -63,6 +73,7 @@ internal sealed class KernelCommand(TextWriter output, TextWriter error) : CliCo
         }
         Output.WriteLine($"Installed the kernelspec '{KernelSpec.Name}' ({KernelSpec.DisplayName}) in {folder}");
         Output.WriteLine($"It starts: {DotnetHost()} {dll} kernel start {{connection_file}}");
+        Output.WriteLine($"Charts load {plotly} from it, served at <base_url>{ChartHtml.KernelSpecScriptUrl}");
         return ExitCodes.Success;
     }
 

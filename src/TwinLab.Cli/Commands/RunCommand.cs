@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using TwinLab.Interactive;
 using TwinLab.Notebooks.Documents;
 using TwinLab.Notebooks.Running;
 
@@ -186,6 +187,19 @@ internal sealed class RunCommand(TextWriter output, TextWriter error) : CliComma
         return targets;
     }
 
+    /// <summary>The installed plotly.js, or null; a wrong TWINLAB_PLOTLY_JS is a usage error.</summary>
+    private static PlotlyScript? LocatePlotly()
+    {
+        try
+        {
+            return PlotlyScript.TryLocate();
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new UsageException($"Cannot write interactive charts: {e.Message}", e);
+        }
+    }
+
     private void Write(NotebookDocument notebook, string target, bool html)
     {
         try
@@ -195,8 +209,11 @@ internal sealed class RunCommand(TextWriter output, TextWriter error) : CliComma
             if (html)
             {
                 var page = Path.ChangeExtension(target, ".html");
-                File.WriteAllText(page, HtmlExporter.ToHtml(notebook, Path.GetFileNameWithoutExtension(target)));
-                Output.WriteLine($"  wrote {page}");
+                var plotly = HtmlExporter.HasCharts(notebook) ? LocatePlotly() : null;
+                File.WriteAllText(page, HtmlExporter.ToHtml(notebook, Path.GetFileNameWithoutExtension(target), plotly));
+                Output.WriteLine(plotly is null && HtmlExporter.HasCharts(notebook)
+                    ? $"  wrote {page} (charts static: plotly.js is not installed; run 'bash environment/setup.sh')"
+                    : $"  wrote {page}");
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

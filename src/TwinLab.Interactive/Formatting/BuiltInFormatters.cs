@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using TwinLab.Core.Modelling;
+using TwinLab.Core.Distributions;
 using TwinLab.Simulation;
+using TwinLab.Simulation.Ensembles;
 
 namespace TwinLab.Interactive;
 
@@ -18,26 +20,48 @@ internal static class BuiltInFormatters
         registry.Register<Markdown>(MimeTypes.Markdown, m => m.Content);
         registry.Register<Latex>(MimeTypes.Latex, l => l.Delimited);
         registry.Register<Latex>(MimeTypes.PlainText, l => l.Content);
-        registry.Register<IEnumerable>(MimeTypes.Html, value => value is string ? null : CollectionTable(value, registry.MaximumItems));
+        registry.Register<IEnumerable>(MimeTypes.Html, value => value is string ? null : CollectionTable(value, registry.MaximumItems, registry.MaximumTableRows));
         registry.Register<Model>(MimeTypes.PlainText, m => m.ToText().TrimEnd());
         registry.Register<Model>(MimeTypes.Latex, m => $"$${m.ToLatex()}$$");
-        registry.Register<Model>(MimeTypes.Html, ModelHtml);
-        registry.Register<Solution>(MimeTypes.Html, SolutionHtml);
+        registry.Register<Model>(MimeTypes.Html, ResultFormatters.ModelHtml);
+        registry.Register<Solution>(MimeTypes.Html, ResultFormatters.SolutionHtml);
+        registry.Register<EnsembleSolution>(MimeTypes.Html, ResultFormatters.EnsembleHtml);
+        registry.Register<EnsembleSolution>(MimeTypes.PlainText, ResultFormatters.EnsembleText);
+        registry.Register<PatientTable>(MimeTypes.Html, t => TableHtml.ForPatients(t, registry.MaximumTableRows, registry.MaximumItems));
+        registry.Register<PatientTable>(MimeTypes.PlainText, t => string.Create(Invariant, $"PatientTable: {t.Count} patients; columns {string.Join(", ", t.Columns)}. {t.Description}"));
+        registry.Register<Distribution>(MimeTypes.Html, ResultFormatters.DistributionHtml);
         registry.Register<Chart>(MimeTypes.PlainText, c => c.ToString());
         registry.Register<Chart>(MimeTypes.Svg, c => c.ToSvg());
         registry.Register<Chart>(MimeTypes.Plotly, c => c.ToPlotlyJson());
-        // The HTML view is the static SVG inline; loading plotly.js for an interactive view comes later.
-        registry.Register<Chart>(MimeTypes.Html, c => $"<div class=\"twinlab-chart\">{c.ToSvg()}</div>");
+        // The SVG first, upgraded to an interactive plot where plotly.js can be loaded offline (see ChartHtml).
+        registry.Register<Chart>(MimeTypes.Html, ChartHtml.Fragment);
+
+        // What a front end that shows one representation (Polyglot Notebooks) should choose.
+        registry.SetPreferredMimeType<string>(MimeTypes.PlainText);
+        registry.SetPreferredMimeType<Html>(MimeTypes.Html);
+        registry.SetPreferredMimeType<Markdown>(MimeTypes.Markdown);
+        registry.SetPreferredMimeType<Latex>(MimeTypes.Latex);
+        registry.SetPreferredMimeType<IEnumerable>(MimeTypes.Html);
+        registry.SetPreferredMimeType<Model>(MimeTypes.Html);
+        registry.SetPreferredMimeType<Solution>(MimeTypes.Html);
+        registry.SetPreferredMimeType<EnsembleSolution>(MimeTypes.Html);
+        registry.SetPreferredMimeType<PatientTable>(MimeTypes.Html);
+        registry.SetPreferredMimeType<Distribution>(MimeTypes.Html);
+        registry.SetPreferredMimeType<Chart>(MimeTypes.Html);
     }
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 
-    private static string Number(double value) => value.ToString("G6", Invariant);
+    private static string Number(double value) => double.IsNaN(value) ? "—" : value.ToString("G6", Invariant);
 
     /// <summary>An HTML table of a collection: one column of values for scalars, one column per property for objects,
     /// key and value columns for dictionaries.</summary>
-    internal static string CollectionTable(object value, int maximumItems)
+    internal static string CollectionTable(object value, int maximumItems, int maximumRows)
     {
+        if (value is not IDictionary && TableHtml.ForRecords((IEnumerable)value, maximumRows, maximumItems) is { } records)
+        {
+            return records;
+        }
         var sb = new StringBuilder();
         var type = value.GetType();
         var items = new List<object?>();
@@ -111,8 +135,30 @@ internal static class BuiltInFormatters
             sb.Append("<tr><td colspan=\"99\">… ").Append(total - items.Count).Append(" more</td></tr>");
         }
         sb.Append("</tbody></table>");
+        if (total > 1 && NumbersOf(value) is { } numbers)
+        {
+            var s = TableHtml.Summarise(numbers);
+            sb.Append("<p class=\"twinlab-summary\"><small>All ").Append(total.ToString(Invariant)).Append(" values: n = ").Append(s.Count.ToString(Invariant))
+              .Append(", non-finite ").Append(s.Missing.ToString(Invariant));
+            if (s.Count > 0)
+            {
+                sb.Append(", mean ").Append(Number(s.Mean)).Append(", sd ").Append(Number(s.StandardDeviation)).Append(", min ").Append(Number(s.Minimum))
+                  .Append(", median ").Append(Number(s.Median)).Append(", max ").Append(Number(s.Maximum));
+            }
+            sb.Append("</small></p>");
+        }
         return sb.ToString();
     }
+
+    /// <summary>The values of a collection of numbers (double, float, int, long) as doubles, or null for other collections.</summary>
+    private static IEnumerable<double>? NumbersOf(object value) => value switch
+    {
+        IEnumerable<double> d => d,
+        IEnumerable<float> f => f.Select(x => (double)x),
+        IEnumerable<int> i => i.Select(x => (double)x),
+        IEnumerable<long> l => l.Select(x => (double)x),
+        _ => null,
+    };
 
     /// <summary>The name of a collection's type; for compiler-generated or non-public types (LINQ iterators), the
     /// public interface it implements, e.g. <c>IEnumerable&lt;double&gt;</c>.</summary>
@@ -128,71 +174,4 @@ internal static class BuiltInFormatters
     }
 
     private static string Cell(object? value, int maximumItems) => Encode(PlainText.Format(value, Math.Min(maximumItems, 10)));
-
-    /// <summary>A model: title, description, the equations as LaTeX between <c>$$</c> (typeset by the front end), and
-    /// tables of states and parameters.</summary>
-    internal static string ModelHtml(Model model)
-    {
-        var sb = new StringBuilder();
-        sb.Append("<div class=\"twinlab-model\">");
-        sb.Append("<h4>").Append(Encode(model.Name)).Append(' ').Append(Encode(model.Version)).Append("</h4>");
-        if (model.Description.Length > 0)
-        {
-            sb.Append("<p>").Append(Encode(model.Description)).Append("</p>");
-        }
-        sb.Append("<div class=\"twinlab-equations\">$$").Append(Encode(model.ToLatex())).Append("$$</div>");
-        sb.Append("<table class=\"twinlab-table\"><caption>States</caption><thead><tr><th>state</th><th>initial</th><th>unit</th><th>description</th></tr></thead><tbody>");
-        foreach (var s in model.States)
-        {
-            sb.Append("<tr><td>").Append(Encode(s.Name)).Append("</td><td>").Append(Encode(s.Initial.ToString()))
-              .Append("</td><td>").Append(Encode(s.Unit)).Append("</td><td>").Append(Encode(s.Description)).Append("</td></tr>");
-        }
-        sb.Append("</tbody></table>");
-        sb.Append("<table class=\"twinlab-table\"><caption>Parameters</caption><thead><tr><th>parameter</th><th>value</th><th>unit</th><th>range</th><th>prior</th><th>description</th></tr></thead><tbody>");
-        foreach (var p in model.Parameters)
-        {
-            sb.Append("<tr><td>").Append(Encode(p.Name)).Append("</td><td>").Append(Number(p.Value))
-              .Append("</td><td>").Append(Encode(p.Unit)).Append("</td><td>[").Append(Number(p.Lower)).Append(", ").Append(Number(p.Upper))
-              .Append("]</td><td>").Append(Encode(p.Prior?.ToString() ?? "—")).Append("</td><td>").Append(Encode(p.Description)).Append("</td></tr>");
-        }
-        sb.Append("</tbody></table>");
-        sb.Append("<p><small>Digest ").Append(Encode(model.Digest)).Append("</small></p>");
-        sb.Append("</div>");
-        return sb.ToString();
-    }
-
-    /// <summary>A solution: how the solve ended, what it cost, and each state at the start and end.</summary>
-    internal static string SolutionHtml(Solution solution)
-    {
-        var model = solution.Model;
-        var sb = new StringBuilder();
-        sb.Append("<div class=\"twinlab-solution\"><table class=\"twinlab-table\"><caption>Solution of ")
-          .Append(Encode(model.Name)).Append(' ').Append(Encode(model.Version)).Append("</caption><tbody>");
-        void Row(string name, string value) => sb.Append("<tr><th>").Append(name).Append("</th><td>").Append(value).Append("</td></tr>");
-        Row("status", Encode(solution.Status.ToString()) + (solution.Message.Length > 0 ? " — " + Encode(solution.Message) : ""));
-        Row("algorithm", Encode(solution.Algorithm));
-        Row("time span", $"[{Number(solution.Problem.Start)}, {Number(solution.Problem.End)}]");
-        Row("saved points", solution.Count.ToString(Invariant));
-        var st = solution.Statistics;
-        Row("steps", string.Create(Invariant, $"{st.AcceptedSteps} accepted, {st.RejectedSteps} rejected"));
-        Row("f evaluations", st.FunctionEvaluations.ToString(Invariant));
-        if (solution.Events.Count > 0)
-        {
-            Row("events", string.Join(", ", solution.Events.Select(e => Encode(e.Name) + " at t = " + Number(e.Time))));
-        }
-        sb.Append("</tbody></table>");
-        if (solution.Count > 0)
-        {
-            sb.Append("<table class=\"twinlab-table\"><thead><tr><th>state</th><th>t = ").Append(Number(solution.Times[0]))
-              .Append("</th><th>t = ").Append(Number(solution.Times[^1])).Append("</th></tr></thead><tbody>");
-            for (var s = 0; s < model.States.Count; s++)
-            {
-                sb.Append("<tr><td>").Append(Encode(model.States[s].Name)).Append("</td><td>").Append(Number(solution[0, s]))
-                  .Append("</td><td>").Append(Number(solution[solution.Count - 1, s])).Append("</td></tr>");
-            }
-            sb.Append("</tbody></table>");
-        }
-        sb.Append("</div>");
-        return sb.ToString();
-    }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TwinLab.Interactive;
 
 namespace TwinLab.Notebooks.Kernel;
 
@@ -23,7 +24,7 @@ public enum KernelSpecScope
 /// <summary>
 /// TwinLab's Jupyter kernelspec: a folder <c>twinlab</c> with <c>kernel.json</c> (how Jupyter starts the kernel:
 /// <c>dotnet /path/to/twinlab.dll kernel start {connection_file}</c>; display name "TwinLab (C#)"; language C#;
-/// interrupts sent as messages) and the logos.
+/// interrupts sent as messages), the logos, and plotly.js (<c>plotly.min.js</c>, served by Jupyter to chart outputs).
 /// </summary>
 public static class KernelSpec
 {
@@ -86,16 +87,20 @@ public static class KernelSpec
         }
     }
 
-    /// <summary>Writes the kernelspec folder (replacing an earlier one).</summary>
+    /// <summary>Writes the kernelspec folder (replacing an earlier one): kernel.json, the logos, and plotly.js, which the
+    /// Jupyter server then serves at <c>&lt;base_url&gt;kernelspecs/twinlab/plotly.min.js</c> so that charts become
+    /// interactive without a network.</summary>
     /// <param name="kernelsDirectory">The kernels folder (see <see cref="KernelsDirectory"/>).</param>
     /// <param name="dotnetHost">The dotnet executable.</param>
     /// <param name="twinlabDll">The absolute path of twinlab.dll.</param>
+    /// <param name="plotly">The plotly.js bundle to copy (see <see cref="PlotlyScript.Locate"/>).</param>
     /// <returns>The kernelspec folder.</returns>
-    public static string Install(string kernelsDirectory, string dotnetHost, string twinlabDll)
+    public static string Install(string kernelsDirectory, string dotnetHost, string twinlabDll, PlotlyScript plotly)
     {
         ArgumentNullException.ThrowIfNull(kernelsDirectory);
         ArgumentNullException.ThrowIfNull(dotnetHost);
         ArgumentNullException.ThrowIfNull(twinlabDll);
+        ArgumentNullException.ThrowIfNull(plotly);
         var folder = Path.Combine(kernelsDirectory, Name);
         Directory.CreateDirectory(folder);
         var json = KernelJson(dotnetHost, Path.GetFullPath(twinlabDll)).ToJsonString(new JsonSerializerOptions
@@ -111,6 +116,11 @@ public static class KernelSpec
             using var file = File.Create(Path.Combine(folder, logo));
             resource.CopyTo(file);
         }
+        // Copied under a temporary name, then renamed, so that a server never serves half a file.
+        var script = Path.Combine(folder, PlotlyScript.FileName);
+        var partial = script + ".partial";
+        File.Copy(plotly.Path, partial, overwrite: true);
+        File.Move(partial, script, overwrite: true);
         return folder;
     }
 }

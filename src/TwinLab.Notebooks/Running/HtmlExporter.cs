@@ -8,10 +8,12 @@ using TwinLab.Notebooks.Documents;
 namespace TwinLab.Notebooks.Running;
 
 /// <summary>
-/// Exports an executed notebook as one self-contained HTML page (styles inline, images as data URIs, no scripts and
-/// nothing fetched from the network). Markdown cells are rendered; code cells show their source and outputs, each
-/// output in its richest form a static page can show (HTML, SVG, PNG, Markdown, then text). Mathematics stays in its
-/// LaTeX source form.
+/// Exports an executed notebook as one self-contained HTML page (styles inline, images as data URIs, nothing fetched
+/// from the network). Markdown cells are rendered; code cells show their source and outputs, each output in its
+/// richest form a page can show (an interactive chart, HTML, SVG, PNG, Markdown, then text). Outputs that carry a
+/// plotly.js figure (<c>application/vnd.plotly.v1+json</c>) become interactive charts: plotly.js is inlined exactly once,
+/// and only in pages that have charts; each chart shows its static SVG until plotly.js has drawn it. Without an
+/// installed plotly.js the charts stay static and the page says why. Mathematics stays in its LaTeX source form.
 /// </summary>
 public static class HtmlExporter
 {
@@ -32,19 +34,43 @@ public static class HtmlExporter
         caption { text-align: left; font-weight: 600; padding: .25rem 0; }
         .markdown { margin-left: 5rem; }
         footer { margin-top: 3rem; color: #6b7280; font-size: .8rem; }
+        .note { border: 1px solid #d4a72c; background: #fff8c5; padding: .5rem .75rem; border-radius: 4px; }
         """;
+
+    /// <summary>The page for a notebook, with the installed plotly.js (<see cref="PlotlyScript.TryLocate"/>) for its
+    /// charts.</summary>
+    /// <param name="notebook">The notebook (normally executed).</param>
+    /// <param name="title">The page title.</param>
+    /// <returns>The HTML text.</returns>
+    /// <exception cref="FileNotFoundException"><see cref="PlotlyScript.EnvironmentVariable"/> names a missing file.</exception>
+    public static string ToHtml(NotebookDocument notebook, string title) =>
+        ToHtml(notebook, title, HasCharts(notebook) ? PlotlyScript.TryLocate() : null);
 
     /// <summary>The page for a notebook.</summary>
     /// <param name="notebook">The notebook (normally executed).</param>
     /// <param name="title">The page title.</param>
+    /// <param name="plotly">The plotly.js bundle to inline when the notebook has charts; null leaves them static (the
+    /// page then says how to install plotly.js).</param>
     /// <returns>The HTML text.</returns>
-    public static string ToHtml(NotebookDocument notebook, string title)
+    public static string ToHtml(NotebookDocument notebook, string title, PlotlyScript? plotly)
     {
         ArgumentNullException.ThrowIfNull(notebook);
         ArgumentNullException.ThrowIfNull(title);
+        var charts = HasCharts(notebook);
+        var interactive = charts && plotly is not null;
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").Append(Encode(title))
-          .Append("</title>\n<style>\n").Append(Style).Append("\n</style>\n</head>\n<body>\n");
+          .Append("</title>\n<style>\n").Append(Style).Append("\n</style>\n");
+        if (interactive)
+        {
+            ChartHtml.AppendInlinePlotly(sb, plotly!);
+        }
+        sb.Append("</head>\n<body>\n");
+        if (charts && !interactive)
+        {
+            sb.Append("<p class=\"note\">The charts on this page are static images: plotly.js, which makes them interactive, was not found when the page was written. ")
+              .Append(Encode(PlotlyScript.HowToInstall)).Append("</p>\n");
+        }
         foreach (var cell in notebook.Cells)
         {
             sb.Append("<div class=\"cell\" id=\"").Append(Encode(cell.Id)).Append("\">\n");
@@ -64,7 +90,7 @@ public static class HtmlExporter
                         sb.Append("<div class=\"outputs\">\n");
                         foreach (var output in cell.Outputs)
                         {
-                            AppendOutput(sb, output);
+                            AppendOutput(sb, output, interactive);
                         }
                         sb.Append("</div>\n");
                     }
@@ -78,7 +104,21 @@ public static class HtmlExporter
         return sb.ToString();
     }
 
-    private static void AppendOutput(StringBuilder sb, JsonObject output)
+    /// <summary>Whether any output of the notebook carries a plotly.js figure, or HTML with a chart in it (solutions,
+    /// ensembles and distributions show charts inside their HTML).</summary>
+    /// <param name="notebook">The notebook.</param>
+    /// <returns>True when the notebook has a chart.</returns>
+    public static bool HasCharts(NotebookDocument notebook)
+    {
+        ArgumentNullException.ThrowIfNull(notebook);
+        return notebook.Cells.Any(c => c.Outputs.Any(o => o["data"] is JsonObject data
+            && (data.ContainsKey(MimeTypes.Plotly) || (data[MimeTypes.Html] is { } html && Text(html).Contains(ChartMarker, StringComparison.Ordinal)))));
+    }
+
+    /// <summary>The attribute that marks a chart inside HTML (see <see cref="ChartHtml"/>).</summary>
+    private const string ChartMarker = "data-twinlab-chart=";
+
+    private static void AppendOutput(StringBuilder sb, JsonObject output, bool interactive)
     {
         switch (NotebookOutputs.TypeOf(output))
         {
@@ -92,15 +132,29 @@ public static class HtmlExporter
                 break;
             case "display_data":
             case "execute_result":
-                sb.Append("<div class=\"output\">").Append(RenderData(output["data"] as JsonObject ?? [])).Append("</div>\n");
+                sb.Append("<div class=\"output\">").Append(RenderData(output["data"] as JsonObject ?? [], interactive)).Append("</div>\n");
                 break;
             default:
                 break;
         }
     }
 
-    private static string RenderData(JsonObject data)
+    private static string RenderData(JsonObject data, bool interactive)
     {
+        if (data[MimeTypes.Plotly] is { } figure)
+        {
+            // The chart's own text/html carries a loader meant for Jupyter; the page draws the figure itself.
+            var image = data[MimeTypes.Svg] is { } svgNode ? Text(svgNode) : "";
+            if (interactive)
+            {
+                var (width, height) = SvgSize(image);
+                return ChartHtml.Fragment(image, Text(figure), width, height);
+            }
+            if (image.Length > 0)
+            {
+                return image;
+            }
+        }
         if (data[MimeTypes.Html] is { } html)
         {
             return Text(html);
@@ -126,6 +180,19 @@ public static class HtmlExporter
             return "<pre>" + Encode(Text(plain)) + "</pre>";
         }
         return "";
+    }
+
+    /// <summary>The width and height attributes of an SVG image's root element (640 × 400 when absent).</summary>
+    private static (int Width, int Height) SvgSize(string svg)
+    {
+        static int Attribute(string svg, string name, int fallback)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(svg, "<svg\\b[^>]*?\\s" + name + "=\"([0-9.]+)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+            return match.Success && double.TryParse(match.Groups[1].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 1
+                ? (int)Math.Round(value)
+                : fallback;
+        }
+        return (Attribute(svg, "width", 640), Attribute(svg, "height", 400));
     }
 
     private static string Text(JsonNode? node) => node switch

@@ -34,7 +34,7 @@ public sealed class FormatterRegistryTests
     public void Collections_get_an_html_table_with_a_column_per_property()
     {
         var html = new FormatterRegistry().Format(new[] { new Patient("p1", 40), new Patient("p2", 51) })[MimeTypes.Html];
-        Assert.Contains("<th>Id</th><th>Age</th>", html, StringComparison.Ordinal);
+        Assert.Contains("<th>Id <small>string</small></th><th>Age <small>int</small></th>", html, StringComparison.Ordinal);
         Assert.Contains("<td>p2</td><td>51</td>", html, StringComparison.Ordinal);
         Assert.Contains("Patient[] (2 items)", html, StringComparison.Ordinal);
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using TwinLab.Interactive;
 using TwinLab.Notebooks.Kernel;
 
 namespace TwinLab.Notebooks.Tests.Kernel;
@@ -85,7 +86,13 @@ public sealed class MessagingTests
         var folder = Directory.CreateTempSubdirectory("twinlab-spec-").FullName;
         try
         {
-            var spec = KernelSpec.Install(folder, "/usr/bin/dotnet", "/opt/twinlab/twinlab.dll");
+            var bundle = Path.Combine(folder, "bundle.js");
+            File.WriteAllText(bundle, "/**\n* plotly.js v9.8.7\n*/\nvar Plotly = {};\n");
+            var plotly = PlotlyScript.FromFile(bundle);
+            Assert.Equal("9.8.7", plotly.Version);
+            var spec = KernelSpec.Install(folder, "/usr/bin/dotnet", "/opt/twinlab/twinlab.dll", plotly);
+            Assert.Equal(File.ReadAllText(bundle), File.ReadAllText(Path.Combine(spec, "plotly.min.js")));
+            Assert.False(File.Exists(Path.Combine(spec, "plotly.min.js.partial")));
             var json = JsonNode.Parse(File.ReadAllText(Path.Combine(spec, "kernel.json")))!;
             Assert.Equal(["/usr/bin/dotnet", "/opt/twinlab/twinlab.dll", "kernel", "start", "{connection_file}"], json["argv"]!.AsArray().Select(a => a!.GetValue<string>()));
             Assert.Equal("message", json["interrupt_mode"]!.GetValue<string>());
