@@ -71,6 +71,17 @@ public sealed record TissueSetup
     /// <summary>The most threads; 0 for all cores (results do not depend on it).</summary>
     public int MaxThreads { get; init; }
 
+    /// <summary>
+    /// True (the default): oxygen is solved as quasi-steady each cell step (red-black SOR from the previous solution
+    /// to <see cref="OxygenTolerance"/>), because it relaxes within about 1/(uptake) ≈ 0.1 min, far faster than cells
+    /// change. False: oxygen is time-stepped by implicit LOD like the drug; the LOD splitting is accurate only while
+    /// Δt_diffusion·(uptake + decay) ≪ 1, and a step with Δt_diffusion·(uptake + decay) &gt; 0.5 is refused.
+    /// </summary>
+    public bool OxygenQuasiSteady { get; init; } = true;
+
+    /// <summary>The quasi-steady oxygen solve stops when no voxel changes by more than this in a sweep (mmHg).</summary>
+    public double OxygenTolerance { get; init; } = 1e-4;
+
     /// <summary>Treatments, applied at their times.</summary>
     public IReadOnlyList<TissueTreatment> Treatments { get; init; } = [];
 }

@@ -106,6 +106,18 @@ public sealed class TissueSimulation
         _event = new byte[capacity];
         _radiation = [.. setup.Treatments.OfType<RadiationFraction>().OrderBy(r => r.Time)];
         _drug = [.. setup.Treatments.OfType<DrugExposure>()];
+        bool anyDrug = setup.Treatments.OfType<DrugExposure>().Any();
+        double splitting = setup.Steps.Diffusion * Math.Max(anyDrug ? _rules.DrugUptake + _rules.DrugDecay : 0,
+            setup.OxygenQuasiSteady ? 0 : _rules.OxygenUptake + _rules.OxygenDecay);
+        if (splitting > 0.5)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"The diffusion step of {setup.Steps.Diffusion} min times the fastest uptake plus decay is {splitting:G3}; the LOD splitting needs it ≤ 0.5 (≪ 1 for accuracy): use a smaller diffusion step, or quasi-steady oxygen."), nameof(setup));
+        }
+        if (!(setup.OxygenTolerance > 0))
+        {
+            throw new ArgumentException("The oxygen tolerance must be positive (mmHg).", nameof(setup));
+        }
         foreach (var r in _radiation)
         {
             if (!(r.Dose >= 0) || !double.IsFinite(r.Dose) || !double.IsFinite(r.Time))
@@ -246,13 +258,19 @@ public sealed class TissueSimulation
         }
     }
 
-    /// <summary>Sets oxygen to its quasi-steady state for the current cells (red-black SOR to a tolerance of 1e-6 mmHg).</summary>
+    /// <summary>Sets oxygen to its quasi-steady state for the current cells (red-black SOR to <see cref="TissueSetup.OxygenTolerance"/>).</summary>
     /// <returns>The solver's report.</returns>
     public SteadyStateResult EquilibrateOxygen()
     {
         RebuildUptake();
-        return DiffusionSolver.SolveSteadyState(Oxygen, _oxygenUptake, null, 1e-6, 100_000, _maxThreads);
+        return DiffusionSolver.SolveSteadyState(Oxygen, _oxygenUptake, null, Setup.OxygenTolerance, 100_000, _maxThreads);
     }
+
+    /// <summary>Quasi-steady oxygen solves that stopped at their sweep limit before reaching the tolerance (reported, not thrown).</summary>
+    public int UnconvergedOxygenSolves { get; private set; }
+
+    /// <summary>Red-black sweeps of the quasi-steady oxygen solves so far.</summary>
+    public long OxygenSweeps { get; private set; }
 
     /// <summary>Runs whole cell steps covering <paramref name="minutes"/> (a whole multiple of the cell step).</summary>
     /// <param name="minutes">Simulated minutes.</param>
@@ -305,10 +323,19 @@ public sealed class TissueSimulation
         }
         _drugPresent |= drugBoundary > 0;
         RebuildUptake();
+        if (Setup.OxygenQuasiSteady)
+        {
+            var solve = DiffusionSolver.SolveSteadyState(Oxygen, _oxygenUptake, null, Setup.OxygenTolerance, 10_000, _maxThreads);
+            OxygenSweeps += solve.Iterations;
+            UnconvergedOxygenSolves += solve.Converged ? 0 : 1;
+        }
         int substeps = _steps.DiffusionStepsPerCellStep;
         for (int k = 0; k < substeps; k++)
         {
-            DiffusionSolver.StepImplicit(Oxygen, _oxygenUptake, _steps.Diffusion, _maxThreads);
+            if (!Setup.OxygenQuasiSteady)
+            {
+                DiffusionSolver.StepImplicit(Oxygen, _oxygenUptake, _steps.Diffusion, _maxThreads);
+            }
             if (_drugPresent)
             {
                 DiffusionSolver.StepImplicit(Drug, _drugUptake, _steps.Diffusion, _maxThreads);
