@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 
 namespace TwinLab.Tissue.Fields;
 
@@ -47,6 +48,12 @@ public static class DiffusionSolver
         int sitesX = nx / factor, sitesY = ny / factor;
         double decay = field.DecayRate;
 
+        if (field.HeldCount == 0)
+        {
+            StepImplicitWithoutHeldVoxels(field, uptake, timeStep, r, options);
+            return;
+        }
+
         // Reaction (implicit per voxel) fused with the x sweep: lines along x are contiguous.
         Parallel.For(0, ny * nz, options, () => new double[nx], (line, _, cp) =>
         {
@@ -72,6 +79,108 @@ public static class DiffusionSolver
                 SweepRows(c, held, nx * y, nx, nz, nx * ny, r, faces, cp);
                 return cp;
             }, _ => { });
+        }
+    }
+
+    /// <summary>
+    /// The same LOD step when no voxel is held: every line along an axis then has the same tridiagonal matrix, so the
+    /// Thomas coefficients (modified super-diagonal and reciprocal pivots) are computed once per axis, the sweeps need
+    /// no division, and the y and z sweeps run as SIMD operations over whole contiguous rows.
+    /// </summary>
+    private static void StepImplicitWithoutHeldVoxels(DiffusionField field, SiteRates? uptake, double timeStep, double r, ParallelOptions options)
+    {
+        var lattice = field.Lattice;
+        int nx = lattice.SizeX, ny = lattice.SizeY, nz = lattice.SizeZ;
+        var c = field.Values;
+        var faces = field.Faces;
+        var (cpX, pivotX, extraX) = AxisCoefficients(nx, r, faces);
+        var (cpY, pivotY, extraY) = AxisCoefficients(ny, r, faces);
+        var (cpZ, pivotZ, extraZ) = AxisCoefficients(nz, r, faces);
+        int factor = uptake?.Coarsening ?? 1;
+        int[] siteX = SiteIndices(nx, factor);
+        int sitesX = nx / factor, sitesY = ny / factor;
+        double uniform = 1 / (1 + (timeStep * field.DecayRate));
+        double[]? siteFactor = null;
+        if (uptake is not null)
+        {
+            var rates = uptake.Values;
+            siteFactor = new double[rates.Length];
+            for (int s = 0; s < rates.Length; s++)
+            {
+                siteFactor[s] = 1 / (1 + (timeStep * (field.DecayRate + rates[s])));
+            }
+        }
+
+        // Reaction fused with the x sweep (scalar: each line is a recurrence).
+        Parallel.For(0, ny * nz, options, line =>
+        {
+            int y = line % ny, z = line / ny;
+            int start = nx * line;
+            int siteRow = siteFactor is null ? 0 : sitesX * ((y / factor) + (sitesY * (z / factor)));
+            double previous = 0;
+            for (int x = 0; x < nx; x++)
+            {
+                double reaction = siteFactor is null ? uniform : siteFactor[siteRow + siteX[x]];
+                previous = ((c[start + x] * reaction) + extraX[x] + (r * previous)) * pivotX[x];
+                c[start + x] = previous;
+            }
+            for (int x = nx - 2; x >= 0; x--)
+            {
+                c[start + x] -= cpX[x] * c[start + x + 1];
+            }
+        });
+        Parallel.For(0, nz, options, z => SweepUniformRows(c, nx * ny * z, nx, ny, nx, r, cpY, pivotY, extraY));
+        if (lattice.Dimensions == 3)
+        {
+            Parallel.For(0, ny, options, y => SweepUniformRows(c, nx * y, nx, nz, nx * ny, r, cpZ, pivotZ, extraZ));
+        }
+    }
+
+    /// <summary>Thomas coefficients of the 1-D matrix tridiag(−r, 1 + r·k, −r) of length n with zero-flux or ghost
+    /// ends: the modified super-diagonal c′, the reciprocal pivots and the right-hand-side term of ghost faces.</summary>
+    private static (double[] Cp, double[] Pivot, double[] Extra) AxisCoefficients(int n, double r, FaceBoundary faces)
+    {
+        var cp = new double[n];
+        var pivot = new double[n];
+        var extra = new double[n];
+        double previousCp = 0;
+        for (int j = 0; j < n; j++)
+        {
+            bool hasLower = j > 0, hasUpper = j < n - 1;
+            int neighbours = (hasLower ? 1 : 0) + (hasUpper ? 1 : 0);
+            int ghosts = faces.IsDirichlet ? 2 - neighbours : 0;
+            double b = 1 + (r * (neighbours + ghosts));
+            double a = hasLower ? -r : 0;
+            double denominator = b - (a * previousCp);
+            pivot[j] = 1 / denominator;
+            cp[j] = (hasUpper ? -r : 0) * pivot[j];
+            extra[j] = r * faces.Value * ghosts;
+            previousCp = cp[j];
+        }
+        return (cp, pivot, extra);
+    }
+
+    /// <summary>Thomas along an axis for whole contiguous rows at once, with coefficients shared by all lines (SIMD).</summary>
+    private static void SweepUniformRows(double[] c, int start, int rowLength, int n, int stride, double r,
+        double[] cp, double[] pivot, double[] extra)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            var row = c.AsSpan(start + (j * stride), rowLength);
+            if (j > 0)
+            {
+                TensorPrimitives.MultiplyAdd(c.AsSpan(start + ((j - 1) * stride), rowLength), r, row, row);
+            }
+            if (extra[j] != 0)
+            {
+                TensorPrimitives.Add(row, extra[j], row);
+            }
+            TensorPrimitives.Multiply(row, pivot[j], row);
+        }
+        for (int j = n - 2; j >= 0; j--)
+        {
+            var row = c.AsSpan(start + (j * stride), rowLength);
+            TensorPrimitives.MultiplyAdd(c.AsSpan(start + ((j + 1) * stride), rowLength), -cp[j], row, row);
         }
     }
 
