@@ -87,7 +87,7 @@ internal static class ScriptReferences
         foreach (var assembly in new[]
         {
             typeof(Core.Modelling.Model).Assembly, typeof(Simulation.OdeProblem).Assembly,
-            typeof(Interactive.Display).Assembly, typeof(ScriptReferences).Assembly,
+            typeof(Interactive.Display).Assembly, typeof(ScriptReferences).Assembly, typeof(Tissue.TissueSimulation).Assembly,
         })
         {
             AddWithDependencies(assembly, paths);
