@@ -41,6 +41,7 @@ public sealed class DiffusionField
     private readonly double[] _values;
     private readonly byte[] _held;
     private double[]? _scratch;
+    private double[]? _siteScratch;
 
     /// <summary>Creates a field at concentration 0 everywhere.</summary>
     /// <param name="name">The substance, e.g. <c>oxygen</c>.</param>
@@ -101,6 +102,16 @@ public sealed class DiffusionField
     internal byte[] HeldMask => _held;
 
     internal double[] Scratch => _scratch ??= new double[_values.Length];
+
+    /// <summary>A reusable per-site buffer (the implicit reaction factors), so a step allocates nothing per voxel or site.</summary>
+    internal double[] SiteScratch(int length)
+    {
+        if (_siteScratch is null || _siteScratch.Length != length)
+        {
+            _siteScratch = new double[length];
+        }
+        return _siteScratch;
+    }
 
     /// <summary>The concentration at voxel (x, y, z).</summary>
     /// <param name="x">The x index.</param>

@@ -104,7 +104,7 @@ public static class DiffusionSolver
         if (uptake is not null)
         {
             var rates = uptake.Values;
-            siteFactor = new double[rates.Length];
+            siteFactor = field.SiteScratch(rates.Length);
             for (int s = 0; s < rates.Length; s++)
             {
                 siteFactor[s] = 1 / (1 + (timeStep * (field.DecayRate + rates[s])));
@@ -306,6 +306,17 @@ public static class DiffusionSolver
         bool project = consumption is not null;
         int plane = nx * ny;
         var options = Options(maxThreads);
+        int interiorNeighbours = threeD ? 6 : 4;
+        double uniformPivot = 1 / ((k * interiorNeighbours) + decay);
+        double[]? interiorPivot = null;
+        if (uRates is not null)
+        {
+            interiorPivot = field.SiteScratch(uRates.Length);
+            for (int s = 0; s < uRates.Length; s++)
+            {
+                interiorPivot[s] = 1 / ((k * interiorNeighbours) + decay + uRates[s]);
+            }
+        }
         var gate = new object();
         double change = double.PositiveInfinity;
         int sweep = 0;
@@ -320,11 +331,31 @@ public static class DiffusionSolver
                     int start = nx * line;
                     int uRow = uRates is null ? 0 : (nx / uFactor) * ((y / uFactor) + ((ny / uFactor) * (z / uFactor)));
                     int qRow = qRates is null ? 0 : (nx / qFactor) * ((y / qFactor) + ((ny / qFactor) * (z / qFactor)));
+                    bool interiorLine = y > 0 && y < ny - 1 && (!threeD || (z > 0 && z < nz - 1));
                     for (int x = (y + z + colour) & 1; x < nx; x += 2)
                     {
                         int i = start + x;
                         if (held[i] != 0)
                         {
+                            continue;
+                        }
+                        if (interiorLine && x > 0 && x < nx - 1)
+                        {
+                            // Interior voxel: all 2d neighbours exist; the pivot 1/(2dk + λ + u) is precomputed per site.
+                            double neighbours = c[i - 1] + c[i + 1] + c[i - nx] + c[i + nx];
+                            if (threeD)
+                            {
+                                neighbours += c[i - plane] + c[i + plane];
+                            }
+                            double pivot = interiorPivot is null ? uniformPivot : interiorPivot[uRow + uSiteX[x]];
+                            double sink = qRates is null ? 0 : qRates[qRow + qSiteX[x]];
+                            double next = c[i] + (omega * ((((k * neighbours) - sink) * pivot) - c[i]));
+                            if (project && next < 0)
+                            {
+                                next = 0;
+                            }
+                            localMax = Math.Max(localMax, Math.Abs(next - c[i]));
+                            c[i] = next;
                             continue;
                         }
                         double sum = 0;
