@@ -161,4 +161,34 @@ public sealed class SphereOxygenTests(ITestOutputHelper output)
         // The core's equivalent radius (counting voxels at exactly 0) is within one spacing of Rn.
         Assert.True(coreErrors[0] < 10 && coreErrors[1] < 5, $"core radius errors {coreErrors[0]}, {coreErrors[1]} µm");
     }
+
+    [Fact]
+    public void TimeSteppedLod_ReachesTheSteadyStateWithAFirstOrderSplittingError()
+    {
+        // LOD steps run to steady state keep a splitting error proportional to Δt (the reaction and the three sweeps
+        // are applied one after another); against the SOR steady state on the same grid it must halve with Δt.
+        const double uptake = 40;
+        double length = Math.Sqrt(D / uptake);
+        double Exact(double r) => FirstOrderExact(r, length);
+        var (reference, rates, _) = Sphere(10, Exact, uptake);
+        Assert.True(DiffusionSolver.SolveSteadyState(reference, rates, null, 1e-12, maxThreads: 2).Converged);
+        var gaps = new List<double>();
+        foreach (double dt in new[] { 0.002, 0.001 })
+        {
+            var (field, sameRates, _) = Sphere(10, Exact, uptake);
+            int steps = (int)Math.Round(1.0 / dt); // 1 min: ten times the diffusion time R²/D and 40 uptake times 1/u
+            for (int s = 0; s < steps; s++)
+            {
+                DiffusionSolver.StepImplicit(field, sameRates, dt, maxThreads: 2);
+            }
+            double gap = 0;
+            for (int i = 0; i < field.Lattice.VoxelCount; i++)
+            {
+                gap = Math.Max(gap, Math.Abs(field.Concentrations[i] - reference.Concentrations[i]));
+            }
+            gaps.Add(gap);
+        }
+        output.WriteLine($"LOD against SOR steady state: {gaps[0]:E3} (Δt = 0.002 min), {gaps[1]:E3} (Δt = 0.001 min)");
+        Assert.InRange(gaps[0] / gaps[1], 1.6, 2.4);
+    }
 }

@@ -180,4 +180,15 @@ public sealed class TissueSimulationTests(ITestOutputHelper output)
             Assert.True(double.IsFinite(p.Prior.LogDensity(p.Value)) || p.Value == 0, $"{p.Name}: nominal value outside the prior's support");
         }
     }
+
+    [Fact]
+    public void DrugKillHazard_IsTheEmaxModel_AndTimeSteppedOxygenRefusesTooLargeASplittingStep()
+    {
+        var rules = new TissueRules(new Dictionary<string, double> { ["drug_emax"] = 0.01, ["drug_ec50"] = 2, ["drug_hill"] = 2 });
+        Assert.Equal(0.005, rules.DrugKillHazard(2), 15);            // half of Emax at EC50
+        Assert.Equal(0.01 * 16 / (4 + 16), rules.DrugKillHazard(4), 15); // Emax·C²/(EC50² + C²)
+        Assert.Equal(0, rules.DrugKillHazard(0));
+        var tooLarge = new TissueSetup { Sites = Lattice.Square(8, 10), OxygenQuasiSteady = false, Steps = new TissueTimeSteps(Diffusion: 0.1, Cell: 6) };
+        Assert.Contains("LOD splitting", Assert.Throws<ArgumentException>(() => new TissueSimulation(tooLarge)).Message, StringComparison.Ordinal);
+    }
 }
