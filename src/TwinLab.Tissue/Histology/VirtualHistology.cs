@@ -68,6 +68,9 @@ public sealed record HistologyTile
 public static class VirtualHistology
 {
     private static readonly (double R, double G, double B) Background = (246, 242, 246);
+    private static readonly uint CellPurpose = RandomStream.HashPurpose("histology.cell");
+    private static readonly uint TexturePurpose = RandomStream.HashPurpose("histology.texture");
+    private static readonly uint NoisePurpose = RandomStream.HashPurpose("histology.noise");
 
     /// <summary>Renders layer <paramref name="layer"/> of <paramref name="tissue"/>.</summary>
     /// <param name="tissue">The tissue.</param>
@@ -96,7 +99,7 @@ public static class VirtualHistology
             for (int sx = 0; sx < sitesX; sx++)
             {
                 var phenotype = slice[sy, sx];
-                var stream = RandomStream.For(seed, "histology.cell", (ulong)((((long)layer * sitesY) + sy) * sitesX) + (ulong)sx);
+                var stream = RandomStream.For(seed, CellPurpose, (ulong)((((long)layer * sitesY) + sy) * sitesX) + (ulong)sx);
                 double nucleusX = 0.5 + (0.12 * (stream.NextDouble() - 0.5));
                 double nucleusY = 0.5 + (0.12 * (stream.NextDouble() - 0.5));
                 double stretch = 0.85 + (0.3 * stream.NextDouble());
@@ -109,7 +112,7 @@ public static class VirtualHistology
                         labels[pixel] = (byte)phenotype;
                         double u = (px + 0.5) / p, v = (py + 0.5) / p;
                         var colour = cytoplasm;
-                        var texture = RandomStream.For(seed, "histology.texture", (ulong)pixel);
+                        var texture = RandomStream.For(seed, TexturePurpose, (ulong)pixel);
                         double grain = texture.NextDouble() - 0.5;
                         if (phenotype != Phenotype.None)
                         {
@@ -142,7 +145,7 @@ public static class VirtualHistology
         var rgb = new byte[3 * width * height];
         for (int i = 0; i < width * height; i++)
         {
-            var noise = RandomStream.For(seed, "histology.noise", (ulong)i);
+            var noise = RandomStream.For(seed, NoisePurpose, (ulong)i);
             double factor = 1 + (options.Noise * ((2 * noise.NextDouble()) - 1));
             rgb[3 * i] = ToByte(red[i] * factor);
             rgb[(3 * i) + 1] = ToByte(green[i] * factor);
