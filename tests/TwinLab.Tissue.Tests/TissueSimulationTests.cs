@@ -192,3 +192,19 @@ public sealed class TissueSimulationTests(ITestOutputHelper output)
         Assert.Contains("LOD splitting", Assert.Throws<ArgumentException>(() => new TissueSimulation(tooLarge)).Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class TissueSimulatorTests
+{
+    [Fact]
+    public void Simulate_ReturnsNamedStatistics_ReproduciblyForASeed()
+    {
+        var template = new TissueSetup { Sites = Lattice.Square(30, 10), Steps = new TissueTimeSteps(Diffusion: 30, Cell: 30) };
+        var parameters = new Dictionary<string, double> { ["cycle_duration"] = 600, ["oxygen_uptake"] = 100 };
+        var a = TissueSimulator.Simulate(template, parameters, 4, 1440, 7);
+        var b = TissueSimulator.Simulate(template with { MaxThreads = 1 }, parameters, 4, 1440, 7);
+        Assert.Equal(TissueSimulator.StatisticNames, a.Names);
+        Assert.Equal(a.Values, b.Values);
+        Assert.True(a["living"] > 49 && a["growth_rate_per_day"] > 0, string.Join(", ", a.Values));
+        Assert.Throws<KeyNotFoundException>(() => a["volume"]);
+    }
+}
