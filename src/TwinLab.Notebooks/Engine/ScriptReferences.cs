@@ -89,6 +89,7 @@ internal static class ScriptReferences
             typeof(Core.Modelling.Model).Assembly, typeof(Simulation.OdeProblem).Assembly,
             typeof(Interactive.Display).Assembly, typeof(ScriptReferences).Assembly,
             typeof(Synthetic.Cohorts.VirtualCohort).Assembly, typeof(Data.Store.CohortStore).Assembly,
+            typeof(Tissue.TissueSimulation).Assembly,
         })
         {
             AddWithDependencies(assembly, paths);
