@@ -6,6 +6,7 @@ using TwinLab.Core.Modelling;
 using TwinLab.Core.Distributions;
 using TwinLab.Simulation;
 using TwinLab.Simulation.Ensembles;
+using TwinLab.Synthetic.Evaluation;
 
 namespace TwinLab.Interactive;
 
@@ -30,6 +31,8 @@ internal static class BuiltInFormatters
         registry.Register<PatientTable>(MimeTypes.Html, t => TableHtml.ForPatients(t, registry.MaximumTableRows, registry.MaximumItems));
         registry.Register<PatientTable>(MimeTypes.PlainText, t => string.Create(Invariant, $"PatientTable: {t.Count} patients; columns {string.Join(", ", t.Columns)}. {t.Description}"));
         registry.Register<Distribution>(MimeTypes.Html, ResultFormatters.DistributionHtml);
+        registry.Register<QualityReport>(MimeTypes.Html, r => QualityReportHtml.Format(r, registry.MaximumTableRows));
+        registry.Register<QualityReport>(MimeTypes.Markdown, r => r.ToMarkdown());
         registry.Register<Chart>(MimeTypes.PlainText, c => c.ToString());
         registry.Register<Chart>(MimeTypes.Svg, c => c.ToSvg());
         registry.Register<Chart>(MimeTypes.Plotly, c => c.ToPlotlyJson());
@@ -47,6 +50,7 @@ internal static class BuiltInFormatters
         registry.SetPreferredMimeType<EnsembleSolution>(MimeTypes.Html);
         registry.SetPreferredMimeType<PatientTable>(MimeTypes.Html);
         registry.SetPreferredMimeType<Distribution>(MimeTypes.Html);
+        registry.SetPreferredMimeType<QualityReport>(MimeTypes.Html);
         registry.SetPreferredMimeType<Chart>(MimeTypes.Html);
     }
 

@@ -9,6 +9,7 @@ using TwinLab.Notebooks.Documents;
 using TwinLab.Notebooks.Running;
 using TwinLab.Simulation;
 using TwinLab.Simulation.Ensembles;
+using TwinLab.Synthetic.Evaluation;
 using TwinLab.TestSupport;
 
 namespace TwinLab.Notebooks.Tests.Interactive;
@@ -254,5 +255,33 @@ public sealed class ResultFormatterTests
 
         public static void SetPreferredMimeTypeFor(Type type, string preferredMimeType, bool addToDefaults = false) =>
             Preferences[type] = preferredMimeType;
+    }
+
+    [Fact]
+    public void Quality_reports_show_a_scorecard_a_column_chart_and_every_score()
+    {
+        static TabularData Table(int seed, double shift)
+        {
+            var random = new Random(seed);
+            var x = Enumerable.Range(0, 200).Select(_ => shift + random.NextDouble()).ToArray();
+            var y = Enumerable.Range(0, 200).Select(_ => random.NextDouble()).ToArray();
+            var group = Enumerable.Range(0, 200).Select(i => i % 3 == 0 ? "B" : "A").ToArray();
+            return new TabularData([TabularColumn.Numeric("x", x), TabularColumn.Numeric("y", y), TabularColumn.Categorical("group", group)]);
+        }
+        var report = QualityReport.Evaluate(new EvaluationData(Table(1, 0), Table(2, 0.5)),
+            new QualityReportOptions { Detection = false, MaximumMeanDiscrepancy = false, AlphaPrecision = false });
+        var bundle = Registry.Format(report);
+        Assert.Equal(MimeTypes.Html, Registry.PreferredMimeType(report.GetType()));
+        Assert.Equal(report.ToMarkdown(), bundle[MimeTypes.Markdown]);
+        var html = bundle[MimeTypes.Html];
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"<b>Overall fidelity {report.OverallFidelity:G4}</b>"), html, StringComparison.Ordinal);
+        // One bar per column's shape score (x and y by KSComplement, group by TVComplement), drawn as SVG first.
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+        Assert.Contains("column shapes (1 = identical marginals)", html, StringComparison.Ordinal);
+        // Every score is a table row (fewer than the registry's row limit here).
+        Assert.True(report.Scores.Count <= Registry.MaximumTableRows);
+        Assert.Equal(report.Scores.Count, Regex.Count(html, "<tr><td>"));
+        // The shifted column scores low: uniform samples shifted by half their width have KS statistic 0.5 in the limit.
+        Assert.True(report.Find("KSComplement", "x").Single().Value < 0.6);
     }
 }
