@@ -12,6 +12,12 @@ APT_PACKAGES=(
   python3-numpy
   python3-sklearn     # reference implementations (NearestNeighbors, LogisticRegression, metrics) for the synthetic-data evaluation
   python3-jsonschema  # validates the JSON artefacts against data-schemas/
+  libsbml5-dev        # libSBML: its example validator (compiled with g++) checks every SBML export
+  libsbml5-examples   # validateSBML.cpp, the validator the governance tests compile
+  g++
+  pkg-config
+  libxml2-utils       # xmllint checks OMEX manifests and SED-ML against the XSDs in shared/standards
+  python3-rdflib      # parses OMEX metadata.rdf and Croissant JSON-LD
   libzmq5             # ZeroMQ, the transport of TwinLab's Jupyter kernel (used through P/Invoke)
   jupyter-notebook    # real Jupyter clients that the kernel is tested with
   jupyter-nbconvert

@@ -1,0 +1,64 @@
+using Xunit.Abstractions;
+using System.Text.RegularExpressions;
+using TwinLab.Core.Library;
+using TwinLab.Core.Modelling;
+using TwinLab.Governance.Sbml;
+
+namespace TwinLab.Governance.Tests;
+
+public sealed class SbmlTests(ITestOutputHelper output)
+{
+    internal static readonly SbmlProvenance Provenance = new("TwinLab", "Tests", "TwinLab", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+
+    public static TheoryData<string> LibraryModels() => [.. ModelLibrary.Names];
+
+    [Theory]
+    [MemberData(nameof(LibraryModels))]
+    public void ExportThenImportKeepsTheDigest(string name)
+    {
+        var model = ModelLibrary.Get(name);
+        var export = SbmlExporter.Export(model, Provenance);
+        var back = SbmlImporter.Import(export.Xml, name + ".xml");
+        Assert.Equal(ModelJson.Serialize(model), ModelJson.Serialize(back));
+        Assert.Equal(model.Digest, back.Digest);
+    }
+
+    [Fact]
+    public void EveryLibraryModelPassesLibSbmlConsistencyChecks()
+    {
+        var dir = Directory.CreateTempSubdirectory("twinlab-sbml-");
+        try
+        {
+            var files = new List<string>();
+            foreach (var model in ModelLibrary.All)
+            {
+                var path = Path.Combine(dir.FullName, SbmlExporter.ModelId(model.Name) + ".xml");
+                File.WriteAllText(path, SbmlExporter.Export(model, Provenance).Xml);
+                files.Add(path);
+            }
+            var (invalid, report) = ExternalTools.ValidateSbml([.. files]);
+            output.WriteLine(report);
+            Assert.True(invalid == 0, report);
+            // validateSBML prints "validation error(s)" per file; every file must report none (warnings, e.g. units
+            // that cannot be checked, are allowed and documented in docs/methods/governance.md).
+            Assert.Equal(files.Count, Regex.Count(report, "validation error\\(s\\)\\s*:\\s*0\\b"));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void UnitsOfTheLibraryTranslateExceptInternationalUnits()
+    {
+        var units = ModelLibrary.All.SelectMany(m => m.States.Select(s => s.Unit).Concat(m.Parameters.Select(p => p.Unit)).Concat(m.Observables.Select(o => o.Unit)))
+            .Distinct(StringComparer.Ordinal).ToList();
+        var failed = units.Where(u => !SbmlUnits.TryTranslate(u, out _, out _)).ToList();
+        Assert.All(failed, u => Assert.Contains("IU", u, StringComparison.Ordinal));
+        Assert.True(SbmlUnits.TryTranslate("1/(cell^2 d)", out var f, out _));
+        Assert.Equal([new SbmlUnit("item", -2, 0, 1), new SbmlUnit("second", -1, 0, 86400)], f);
+        Assert.True(SbmlUnits.TryTranslate("mm3/d", out var g, out _));
+        Assert.Equal([new SbmlUnit("metre", 3, -3, 1), new SbmlUnit("second", -1, 0, 86400)], g);
+    }
+}
