@@ -186,6 +186,7 @@ public static class SbmlUnits
                 }
                 if (!Symbols.TryGetValue(symbol, out var unit))
                 {
+                    _at = start;
                     throw Error($"'{symbol}' is not a unit SBML can express (known: {string.Join(", ", Symbols.Keys)})");
                 }
                 var power = digits.Length > 0 ? int.Parse(digits, CultureInfo.InvariantCulture) : 1;
