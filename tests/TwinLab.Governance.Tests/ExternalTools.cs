@@ -27,9 +27,16 @@ internal static class ExternalTools
     }
 
     /// <summary>Runs a program and returns its exit code and combined output.</summary>
-    public static (int ExitCode, string Output) Run(string program, params string[] arguments)
+    public static (int ExitCode, string Output) Run(string program, params string[] arguments) => RunWith(null, program, arguments);
+
+    /// <summary>Runs a program with extra environment variables and returns its exit code and combined output.</summary>
+    public static (int ExitCode, string Output) RunWith(IReadOnlyDictionary<string, string>? environment, string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
         foreach (var a in arguments)
         {
             start.ArgumentList.Add(a);
@@ -52,6 +59,18 @@ internal static class ExternalTools
     /// <summary>Validates an XML file against an XSD with xmllint.</summary>
     public static (int ExitCode, string Output) XmlLint(string schema, string file) =>
         Run("/usr/bin/xmllint", "--noout", "--schema", schema, file);
+
+    /// <summary>Validates an RO-Crate folder with the npm ro-crate validator (shared/standards/validators/rocval.js),
+    /// using the package installed from environment/validators/package.json.</summary>
+    public static (int ExitCode, string Output) ValidateCrate(string folder)
+    {
+        var modules = Path.Combine(DebianPython.RepositoryRoot, "environment", "validators", "node_modules");
+        if (!Directory.Exists(Path.Combine(modules, "ro-crate")))
+        {
+            throw new InvalidOperationException($"The npm package ro-crate is missing from {modules}: run 'npm ci' (or 'npm install') in environment/validators.");
+        }
+        return RunWith(new Dictionary<string, string> { ["NODE_PATH"] = modules }, "/usr/bin/node", Path.Combine(Standards, "validators", "rocval.js"), folder);
+    }
 
     private static string CompileSbmlValidator()
     {
