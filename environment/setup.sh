@@ -81,6 +81,20 @@ if [[ -f "$ENV_DIR/package.json" ]]; then
   fi
 fi
 
+# --- npm validators (test tools) --------------------------------------------------------------------------------
+# environment/validators/package.json lists validators the governance tests run (the ro-crate package used by
+# shared/standards/validators/rocval.js); installed into environment/validators/node_modules.
+VALIDATORS_DIR="$ENV_DIR/validators"
+if [[ -f "$VALIDATORS_DIR/package.json" ]]; then
+  command -v npm >/dev/null 2>&1 || die "environment/validators/package.json exists but npm is not installed; add npm to APT_PACKAGES."
+  if [[ -f "$VALIDATORS_DIR/node_modules/.package-lock.json" && ! "$VALIDATORS_DIR/package-lock.json" -nt "$VALIDATORS_DIR/node_modules/.package-lock.json" ]]; then
+    log "npm validators: up to date."
+  else
+    log "npm validators: npm ci"
+    (cd "$VALIDATORS_DIR" && npm ci --no-audit --no-fund)
+  fi
+fi
+
 # --- NuGet packages ---------------------------------------------------------------------------------------------
 command -v dotnet >/dev/null 2>&1 || die "dotnet is not on the PATH; install the .NET 10 SDK first."
 log "NuGet packages: dotnet restore TwinLab.sln"
