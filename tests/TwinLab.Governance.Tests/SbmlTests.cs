@@ -39,6 +39,7 @@ public sealed class SbmlTests(ITestOutputHelper output)
             var (invalid, report) = ExternalTools.ValidateSbml([.. files]);
             output.WriteLine(report);
             Assert.True(invalid == 0, report);
+            Assert.DoesNotContain("99404", report, StringComparison.Ordinal); // the model history is read
             // validateSBML prints "validation error(s)" per file; every file must report none (warnings, e.g. units
             // that cannot be checked, are allowed and documented in docs/methods/governance.md).
             Assert.Equal(files.Count, Regex.Count(report, "validation error\\(s\\)\\s*:\\s*0\\b"));
@@ -47,6 +48,13 @@ public sealed class SbmlTests(ITestOutputHelper output)
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public void ACreatorWithoutAGivenNameIsRefused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => SbmlExporter.Export(ModelLibrary.Get("sir"), Provenance with { GivenName = "" }));
+        Assert.Contains("given name", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ internal sealed class ExportCommand(TextWriter output) : CliCommand(output)
         var end = new Option<double>("--end") { Description = "End time of the SED-ML time course (model time units).", DefaultValueFactory = _ => 100 };
         var steps = new Option<int>("--steps") { Description = "Number of output intervals of the time course.", DefaultValueFactory = _ => 100 };
         var created = new Option<string?>("--created") { Description = "Creation time recorded in the archive (ISO 8601, e.g. 2026-01-01T00:00:00Z); now when omitted. Fix it for byte-identical archives." };
-        var creator = new Option<string>("--creator") { Description = "The creator recorded in the SBML history and the OMEX metadata.", DefaultValueFactory = _ => "TwinLab" };
+        var creator = new Option<string>("--creator") { Description = "The creator recorded in the SBML history and the OMEX metadata: a given name and a family name.", DefaultValueFactory = _ => "TwinLab Contributors" };
         var omex = new Command("omex", "Write a built-in model as a COMBINE archive: SBML L3V2, SED-ML L1V4 (master), metadata.rdf, model.json and parameters.json.")
         {
             model, outFile, end, steps, created, creator,
@@ -45,11 +45,17 @@ internal sealed class ExportCommand(TextWriter output) : CliCommand(output)
         {
             throw new UsageException($"--created '{created}' is not a date and time: use ISO 8601, e.g. 2026-01-01T00:00:00Z.");
         }
+        var space = creator.Trim().LastIndexOf(' ');
+        if (space <= 0)
+        {
+            throw new UsageException($"--creator '{creator}' needs a given name and a family name, e.g. --creator \"Ada Lovelace\".");
+        }
+        var (given, family) = (creator.Trim()[..space].Trim(), creator.Trim()[(space + 1)..]);
         TimeCourse course;
         try
         {
             course = new TimeCourse(end, steps);
-            var export = OmexArchive.Write(model, course, new SbmlProvenance(creator, "", null, when), outFile);
+            var export = OmexArchive.Write(model, course, new SbmlProvenance(family, given, null, when), outFile);
             Output.WriteLine($"Wrote {outFile}: {model.Name} {model.Version} ({model.Digest}), time course 0 to {end.ToString(CultureInfo.InvariantCulture)} in {steps} steps.");
             foreach (var unit in export.UnsupportedUnits)
             {

@@ -9,7 +9,7 @@ namespace TwinLab.Governance.Sbml;
 
 /// <summary>Who created an SBML encoding and when (the SBML model history).</summary>
 /// <param name="FamilyName">The creator's family name (or the name of the software or group).</param>
-/// <param name="GivenName">The creator's given name (may be empty).</param>
+/// <param name="GivenName">The creator's given name (not empty: SBML's model history needs both parts).</param>
 /// <param name="Organisation">The organisation, or null.</param>
 /// <param name="Created">When the encoding was created; pass a fixed time for reproducible files.</param>
 public sealed record SbmlProvenance(string FamilyName, string GivenName, string? Organisation, DateTimeOffset Created);
@@ -51,6 +51,11 @@ public static class SbmlExporter
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(provenance);
+        if (string.IsNullOrWhiteSpace(provenance.FamilyName) || string.IsNullOrWhiteSpace(provenance.GivenName))
+        {
+            // libSBML rejects a model history whose vCard name lacks a part (warning 99404, history not read).
+            throw new ArgumentException($"The creator needs a given name and a family name; got given '{provenance.GivenName}' and family '{provenance.FamilyName}'.", nameof(provenance));
+        }
         var unsupported = new List<string>();
         var unitIds = new Dictionary<string, string>(StringComparer.Ordinal);
         var unitDefinitions = new List<XElement>();
