@@ -144,6 +144,35 @@ public sealed class SbmlImportTests
         Assert.Contains(e.Problems, p => p.Contains("'when_x_high'", StringComparison.Ordinal) && p.Contains("time-triggered", StringComparison.Ordinal));
     }
 
+    private const string SpecExamples = "/usr/share/doc/libsbml5-examples/examples/sample-models/from-spec/level-3";
+
+    [Fact]
+    public void FunctionDefinitionExampleOfTheSbmlSpecificationImportsAndSolves()
+    {
+        // The specification's example: S1 → S2 at rate f(S1)·V/t with f(x) = 2x and a parameter named t (= 1), which
+        // TwinLab would read as time and so renames. d[S1]/dt = −2 [S1]: S1 = e^{−2t}, S2 = 1 − e^{−2t}.
+        var model = SbmlImporter.Load(Path.Combine(SpecExamples, "functiondef.xml"));
+        Assert.Contains(model.Parameters, p => p.Name == "sbml_t" && p.Value == 1);
+        Assert.Contains("t → sbml_t", model.Description, StringComparison.Ordinal);
+        var times = new[] { 0.0, 0.5, 1, 2, 3 };
+        var solution = new OdeProblem(model, (0, 3), times).Solve(new Tsit5 { RelTol = 1e-10, AbsTol = 1e-12 });
+        for (var i = 0; i < times.Length; i++)
+        {
+            // Tolerance 1e-8: rtol 1e-10 over three time units on a single decaying exponential.
+            Assert.Equal(Math.Exp(-2 * times[i]), solution.State("S1")[i], 1e-8);
+            Assert.Equal(1 - Math.Exp(-2 * times[i]), solution.State("S2")[i], 1e-8);
+        }
+    }
+
+    [Fact]
+    public void StateTriggeredEventsOfTheSpecificationExampleAreReported()
+    {
+        var e = Assert.Throws<SbmlImportException>(() => SbmlImporter.Load(Path.Combine(SpecExamples, "events.xml")));
+        Assert.All(e.Problems, p => Assert.StartsWith("<event>", p, StringComparison.Ordinal));
+        Assert.Equal(2, e.Problems.Count);
+        Assert.Contains("P1 > tau", e.Problems[0], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void OlderLevelsAreRefusedWithAHint()
     {

@@ -125,24 +125,29 @@ public static class MathML
     /// <param name="math">The <c>&lt;math&gt;</c> element.</param>
     /// <param name="functions">Function definitions to inline, by id (each a lambda's argument names and body).</param>
     /// <param name="where">Where the math is (element and id), for error messages.</param>
+    /// <param name="renames">Identifiers to read under another name (SBML ids that are not valid TwinLab names, or
+    /// that would be taken for time), or null.</param>
     /// <exception cref="SbmlUnsupportedException">The math uses a construct TwinLab does not support.</exception>
-    public static Expr ReadExpression(XElement math, IReadOnlyDictionary<string, FunctionDefinition> functions, string where)
+    public static Expr ReadExpression(XElement math, IReadOnlyDictionary<string, FunctionDefinition> functions, string where,
+        IReadOnlyDictionary<string, string>? renames = null)
     {
         ArgumentNullException.ThrowIfNull(math);
         ArgumentNullException.ThrowIfNull(functions);
-        return new Reader(functions, where).Expression(Single(math, where));
+        return new Reader(functions, where, renames).Expression(Single(math, where));
     }
 
     /// <summary>Reads the condition inside a <c>&lt;math&gt;</c> element (an event trigger).</summary>
     /// <param name="math">The <c>&lt;math&gt;</c> element.</param>
     /// <param name="functions">Function definitions to inline, by id.</param>
     /// <param name="where">Where the math is (element and id), for error messages.</param>
+    /// <param name="renames">Identifiers to read under another name, or null.</param>
     /// <exception cref="SbmlUnsupportedException">The math uses a construct TwinLab does not support.</exception>
-    public static Condition ReadCondition(XElement math, IReadOnlyDictionary<string, FunctionDefinition> functions, string where)
+    public static Condition ReadCondition(XElement math, IReadOnlyDictionary<string, FunctionDefinition> functions, string where,
+        IReadOnlyDictionary<string, string>? renames = null)
     {
         ArgumentNullException.ThrowIfNull(math);
         ArgumentNullException.ThrowIfNull(functions);
-        return new Reader(functions, where).Condition(Single(math, where));
+        return new Reader(functions, where, renames).Condition(Single(math, where));
     }
 
     private static XElement Single(XElement math, string where)
@@ -153,7 +158,7 @@ public static class MathML
             : throw new SbmlUnsupportedException(where, $"a <math> element must hold exactly one expression; it holds {children.Count}");
     }
 
-    private sealed class Reader(IReadOnlyDictionary<string, FunctionDefinition> functions, string where)
+    private sealed class Reader(IReadOnlyDictionary<string, FunctionDefinition> functions, string where, IReadOnlyDictionary<string, string>? renames)
     {
         private readonly Dictionary<string, Expr> _bound = new(StringComparer.Ordinal);
 
@@ -174,6 +179,10 @@ public static class MathML
                     if (_bound.TryGetValue(name, out var bound))
                     {
                         return bound;
+                    }
+                    if (renames is not null && renames.TryGetValue(name, out var renamed))
+                    {
+                        name = renamed;
                     }
                     return Symbol.IsValidName(name) ? new Symbol(name) : throw Unsupported($"the identifier '{name}' is not a valid TwinLab symbol name");
                 case "csymbol":

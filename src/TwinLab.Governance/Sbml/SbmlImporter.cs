@@ -49,6 +49,7 @@ public sealed class SbmlImportException : Exception
 public static class SbmlImporter
 {
     private static readonly XNamespace T = SbmlExporter.TwinLab;
+    private static readonly string[] SymbolLists = ["listOfCompartments", "listOfSpecies", "listOfParameters"];
 
     /// <summary>Reads an SBML file.</summary>
     /// <param name="path">The file.</param>
@@ -92,12 +93,15 @@ public static class SbmlImporter
     {
         private readonly List<string> _problems = [];
         private readonly Dictionary<string, FunctionDefinition> _functions = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _renames = new(StringComparer.Ordinal);
+
+        private string Name(string id) => _renames.TryGetValue(id, out var n) ? n : id;
 
         private static string Id(XElement e) => (string?)e.Attribute("id") ?? (string?)e.Attribute("variable") ?? (string?)e.Attribute("symbol") ?? "(no id)";
 
         private void Problem(XElement e, string what) => _problems.Add($"<{e.Name.LocalName}> '{Id(e)}': {what}");
 
-        private Expr? Math(XElement owner, string where)
+        private Expr? Math(XElement owner, string where, IReadOnlyDictionary<string, string>? renames = null)
         {
             var math = owner.Element(MathML.Namespace + "math");
             if (math is null)
@@ -107,7 +111,7 @@ public static class SbmlImporter
             }
             try
             {
-                return MathML.ReadExpression(math, _functions, where);
+                return MathML.ReadExpression(math, _functions, where, renames ?? _renames);
             }
             catch (SbmlUnsupportedException e)
             {
@@ -162,10 +166,26 @@ public static class SbmlImporter
                 _functions[Id(f)] = new FunctionDefinition(Id(f), args, body);
             }
 
-            var twin = model.Element(s + "annotation")?.Element(T + "model");
-            var builder = new ModelBuilder((string?)twin?.Attribute("name") ?? Id(model), (string?)twin?.Attribute("version") ?? "1.0")
+            // SBML ids that are not valid TwinLab names ('t' would be read as time; 'exp' is a function) are renamed.
+            var ids = SymbolLists
+                .SelectMany(l => model.Element(s + l)?.Elements() ?? []).Select(Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var id in ids.Where(i => i == Sym.TimeName || !Symbol.IsValidName(i)).Order(StringComparer.Ordinal))
             {
-                Description = twin?.Element(T + "description")?.Value ?? NotesText(model),
+                var stem = "sbml_" + new string([.. id.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')]);
+                var name = stem;
+                for (var k = 2; ids.Contains(name) || _renames.ContainsValue(name); k++)
+                {
+                    name = stem + "_" + k.ToString(CultureInfo.InvariantCulture);
+                }
+                _renames[id] = name;
+            }
+
+            var twin = model.Element(s + "annotation")?.Element(T + "model");
+            var builder = new ModelBuilder((string?)twin?.Attribute("name") ?? (string?)model.Attribute("id") ?? Path.GetFileNameWithoutExtension(source), (string?)twin?.Attribute("version") ?? "1.0")
+            {
+                Description = (twin?.Element(T + "description")?.Value ?? NotesText(model))
+                    + (_renames.Count == 0 ? "" : (twin is null && NotesText(model).Length == 0 ? "" : " ")
+                        + "SBML ids renamed for TwinLab: " + string.Join(", ", _renames.Select(kv => $"{kv.Key} → {kv.Value}")) + "."),
             };
             foreach (var r in twin?.Elements(T + "reference") ?? [])
             {
@@ -215,17 +235,13 @@ public static class SbmlImporter
             void Declare(XElement e, bool constant, string unit, bool isSpecies)
             {
                 var id = Id(e);
-                if (!Symbol.IsValidName(id))
-                {
-                    Problem(e, $"the id '{id}' is not a valid TwinLab name (a reserved function name or the time symbol)");
-                    return;
-                }
+                var name = Name(id);
                 var note = e.Element(s + "annotation")?.Elements().FirstOrDefault(a => a.Name.Namespace == T);
                 var description = note?.Element(T + "description")?.Value ?? NotesText(e);
                 unit = (string?)note?.Attribute("unit") ?? unit;
                 if (assignmentRules.TryGetValue(id, out var rule))
                 {
-                    observables.Add((id, unit, description, rule));
+                    observables.Add((name, unit, description, rule));
                     if (initialAssignments.TryGetValue(id, out var both))
                     {
                         Problem(both, "an initial assignment to a variable that also has an assignment rule");
@@ -254,7 +270,7 @@ public static class SbmlImporter
                     var reference = note?.Element(T + "reference") is { } r ? new Reference((string)r.Attribute("citation")!, (string?)r.Attribute("doi")) : null;
                     var lower = note is null ? null : Number(note, "lower");
                     var upper = note is null ? null : Number(note, "upper");
-                    builder.Parameter(id, value.Value, unit, prior, (lower ?? double.NegativeInfinity, upper ?? double.PositiveInfinity), description, reference);
+                    builder.Parameter(name, value.Value, unit, prior, (lower ?? double.NegativeInfinity, upper ?? double.PositiveInfinity), description, reference);
                     return;
                 }
                 if (constant && rateRules.TryGetValue(id, out var constantRule))
@@ -278,11 +294,11 @@ public static class SbmlImporter
                     var onlySubstance = Flag(e, "hasOnlySubstanceUnits");
                     if (Number(e, "initialConcentration") is { } c0)
                     {
-                        initial = onlySubstance ? new Binary(BinaryOperator.Multiply, new Constant(c0), new Symbol(compartment)) : new Constant(c0);
+                        initial = onlySubstance ? new Binary(BinaryOperator.Multiply, new Constant(c0), new Symbol(Name(compartment))) : new Constant(c0);
                     }
                     else if (Number(e, "initialAmount") is { } a0)
                     {
-                        initial = onlySubstance ? new Constant(a0) : new Binary(BinaryOperator.Divide, new Constant(a0), new Symbol(compartment));
+                        initial = onlySubstance ? new Constant(a0) : new Binary(BinaryOperator.Divide, new Constant(a0), new Symbol(Name(compartment)));
                     }
                     else
                     {
@@ -300,7 +316,7 @@ public static class SbmlImporter
                     return;
                 }
                 var nonNegative = (string?)note?.Attribute("nonNegative") == "true";
-                states.Add((builder.State(id, initial, unit, description, nonNegative), e, isSpecies));
+                states.Add((builder.State(name, initial, unit, description, nonNegative), e, isSpecies));
             }
 
             foreach (var c in List(model, "listOfCompartments", "compartment"))
@@ -354,7 +370,7 @@ public static class SbmlImporter
                     Problem(reaction, "a reaction without a kinetic law");
                     continue;
                 }
-                var locals = new Dictionary<Symbol, Expr>();
+                var locals = new Dictionary<string, string>(_renames, StringComparer.Ordinal);
                 foreach (var lp in List(law, "listOfLocalParameters", "localParameter"))
                 {
                     var global = $"{rid}_{Id(lp)}";
@@ -364,13 +380,12 @@ public static class SbmlImporter
                         continue;
                     }
                     builder.Parameter(global, value, UnitOf(lp), description: $"local parameter '{Id(lp)}' of reaction '{rid}'");
-                    locals[new Symbol(Id(lp))] = new Symbol(global);
+                    locals[Id(lp)] = global;
                 }
-                if (Math(law, $"kineticLaw of reaction '{rid}'") is not { } rate)
+                if (Math(law, $"kineticLaw of reaction '{rid}'", locals) is not { } rate)
                 {
                     continue;
                 }
-                rate = rate.Substitute(locals);
                 void Add(XElement reference, bool product)
                 {
                     var species = (string)reference.Attribute("species")!;
@@ -403,7 +418,7 @@ public static class SbmlImporter
 
             foreach (var (symbol, element, isSpecies) in states)
             {
-                var id = symbol.Name;
+                var id = Id(element);
                 if (rateRules.TryGetValue(id, out var rule))
                 {
                     if (reactionTerms.ContainsKey(id) && !Flag(element, "boundaryCondition"))
@@ -437,7 +452,7 @@ public static class SbmlImporter
                         total = new Binary(BinaryOperator.Add, total, terms[k]);
                     }
                     var (compartment, concentration) = compartmentOf[id];
-                    builder.Rate(symbol, concentration ? new Binary(BinaryOperator.Divide, total, new Symbol(compartment)) : total);
+                    builder.Rate(symbol, concentration ? new Binary(BinaryOperator.Divide, total, new Symbol(Name(compartment))) : total);
                 }
                 else
                 {
@@ -455,7 +470,7 @@ public static class SbmlImporter
                 {
                     continue; // one dose of a treatment rebuilt from the model annotation
                 }
-                ReadEvent(ev, builder, states.Select(x => x.Symbol.Name).ToHashSet(StringComparer.Ordinal));
+                ReadEvent(ev, builder, states.Select(x => Id(x.Element)).ToHashSet(StringComparer.Ordinal));
             }
 
             if (_problems.Count > 0)
@@ -513,7 +528,7 @@ public static class SbmlImporter
             Condition condition;
             try
             {
-                condition = MathML.ReadCondition(math, _functions, $"trigger of event '{id}'");
+                condition = MathML.ReadCondition(math, _functions, $"trigger of event '{id}'", _renames);
             }
             catch (SbmlUnsupportedException e)
             {
@@ -543,14 +558,14 @@ public static class SbmlImporter
                 {
                     continue;
                 }
-                var target = new Symbol(variable);
+                var target = new Symbol(Name(variable));
                 Expr? amount = value switch
                 {
                     Binary { Operator: BinaryOperator.Add } b when b.Left.Equals(target) => b.Right,
                     Binary { Operator: BinaryOperator.Add } b when b.Right.Equals(target) => b.Left,
                     _ => null,
                 };
-                if (amount is null || states.Any(x => amount.DependsOn(new Symbol(x))))
+                if (amount is null || states.Any(x => amount.DependsOn(new Symbol(Name(x)))))
                 {
                     Problem(assignment, $"event '{id}' sets '{variable}' to '{value}' (only doses '{variable} + amount' with an amount free of states are supported)");
                     continue;
