@@ -2,6 +2,7 @@ using Xunit.Abstractions;
 using System.Text.RegularExpressions;
 using TwinLab.Core.Library;
 using TwinLab.Core.Modelling;
+using TwinLab.Core.Symbolic;
 using TwinLab.Governance.Sbml;
 
 namespace TwinLab.Governance.Tests;
@@ -47,6 +48,37 @@ public sealed class SbmlTests(ITestOutputHelper output)
         finally
         {
             dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void EveryOperatorSurvivesTheRoundTripAndLibSbml()
+    {
+        var b = new ModelBuilder("operators", "2.1") { Description = "Every expression node TwinLab has." };
+        b.Cite("A reference", "10.1000/xyz");
+        var k = b.Parameter("k", 1.5e-7, "1/h", bounds: (0, 1e-3), description: "tiny rate");
+        var c = b.Parameter("c", -2.25, "1");
+        var x = b.State("x", k * 1e6, "mg/L", "a state with an initial assignment", nonNegative: true);
+        var y = b.State("y", 0.1, "1");
+        var o = b.Observable("o", Sym.Max(Sym.Abs(x - c), Sym.Min(Sym.Sqrt(x), Sym.Pow(y, 0.5))), "mg/L", "all binary forms");
+        b.Rate(x, -k * x + Sym.Tanh(y) - Sym.Exp(-y) + Sym.Log(o + 1));
+        b.Rate(y, new Conditional(new Logical(LogicalOperator.Or, new Comparison(ComparisonOperator.Less, Sym.Time, new Constant(5)),
+            new Logical(LogicalOperator.Not, new Comparison(ComparisonOperator.NotEqual, x, c), null)), Sym.Sin(y) * Sym.Cos(x), -y / 3));
+        b.Bolus("dose", x, 2 * c * c, DoseSchedule.Every(7, 3, 1));
+        b.Infusion("drip", y, k * 1e5, 0.5, DoseSchedule.At(0, 0.25));
+        var model = b.Build();
+        var xml = SbmlExporter.Export(model, Provenance).Xml;
+        Assert.Equal(model.Digest, SbmlImporter.Import(xml).Digest);
+        var path = Path.Combine(Path.GetTempPath(), $"twinlab-operators-{Environment.ProcessId}.xml");
+        File.WriteAllText(path, xml);
+        try
+        {
+            var (invalid, report) = ExternalTools.ValidateSbml(path);
+            Assert.True(invalid == 0, report);
+        }
+        finally
+        {
+            File.Delete(path);
         }
     }
 
