@@ -12,6 +12,12 @@ APT_PACKAGES=(
   python3-numpy
   python3-sklearn     # reference implementations (NearestNeighbors, LogisticRegression, metrics) for the synthetic-data evaluation
   python3-jsonschema  # validates the JSON artefacts against data-schemas/
+  libsbml5-dev        # libSBML: its example validator (compiled with g++) checks every SBML export
+  libsbml5-examples   # validateSBML.cpp, the validator the governance tests compile
+  g++
+  pkg-config
+  libxml2-utils       # xmllint checks OMEX manifests and SED-ML against the XSDs in shared/standards
+  python3-rdflib      # parses OMEX metadata.rdf and Croissant JSON-LD
   libzmq5             # ZeroMQ, the transport of TwinLab's Jupyter kernel (used through P/Invoke)
   jupyter-notebook    # real Jupyter clients that the kernel is tested with
   jupyter-nbconvert
@@ -76,6 +82,20 @@ if [[ -f "$ENV_DIR/package.json" ]]; then
   else
     log "npm packages: npm install"
     (cd "$ENV_DIR" && npm install --no-audit --no-fund)
+  fi
+fi
+
+# --- npm validators (test tools) --------------------------------------------------------------------------------
+# environment/validators/package.json lists validators the governance tests run (the ro-crate package used by
+# shared/standards/validators/rocval.js); installed into environment/validators/node_modules.
+VALIDATORS_DIR="$ENV_DIR/validators"
+if [[ -f "$VALIDATORS_DIR/package.json" ]]; then
+  command -v npm >/dev/null 2>&1 || die "environment/validators/package.json exists but npm is not installed; add npm to APT_PACKAGES."
+  if [[ -f "$VALIDATORS_DIR/node_modules/.package-lock.json" && ! "$VALIDATORS_DIR/package-lock.json" -nt "$VALIDATORS_DIR/node_modules/.package-lock.json" ]]; then
+    log "npm validators: up to date."
+  else
+    log "npm validators: npm ci"
+    (cd "$VALIDATORS_DIR" && npm ci --no-audit --no-fund)
   fi
 fi
 

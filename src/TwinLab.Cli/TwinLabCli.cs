@@ -38,6 +38,8 @@ internal static class TwinLabCli
         new RunCommand(output, error),
         new VerifyCommand(output),
         new KernelCommand(output, error),
+        new ExportCommand(output),
+        new ValidateCommand(output),
     ];
 
     /// <summary>Creates the root command with the given sub-commands and the standard help and version options.</summary>
