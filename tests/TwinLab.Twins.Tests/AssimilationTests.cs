@@ -136,7 +136,7 @@ print(json.dumps(out))
         // log-normal error; the prior is log-normal around the library's typical values with σ = 0.5.
         var model = ModelLibrary.Get("claret-2009");
         var truth = new Dictionary<string, double> { ["y0"] = 80, ["K_L"] = 0.03, ["K_D0"] = 0.09, ["lambda"] = 0.05 };
-        var weeks = Enumerable.Range(1, 12).Select(i => 3.0 * i).ToArray();
+        var weeks = Enumerable.Range(1, 20).Select(i => 3.0 * i).ToArray();
         var solution = new OdeProblem(model, (0, weeks[^1]), saveAt: weeks, parameters: truth).Solve(new Tsit5 { RelTol = 1e-10, AbsTol = 1e-10 });
         var y = solution.State("y");
         var stream = Core.Randomness.RandomStream.For(2026, "test.tumour.noise");
@@ -151,13 +151,13 @@ print(json.dumps(out))
             Noise = new Dictionary<string, GaussianNoise> { ["y"] = new(0.05, NoiseScale.Logarithmic) },
         }).Assimilate(observations);
         var posterior = twin.Posterior;
-        foreach (var name in new[] { "K_L", "K_D0" })
+        foreach (var name in new[] { "K_L", "K_D0", "lambda" })
         {
             // The truth lies inside the central 99 % posterior interval, and the data shrink the prior's spread
-            // (log-scale sd 0.5) at least threefold.
+            // (log-scale sd 0.5) at least twofold.
             Assert.InRange(truth[name], posterior.Quantile(name, 0.005), posterior.Quantile(name, 0.995));
             var logSd = Math.Sqrt(WeightedVariance(posterior.Column(name).Select(v => Math.Log(v)).ToArray(), posterior.Weights));
-            Assert.True(logSd < 0.5 / 3, string.Create(CultureInfo.InvariantCulture, $"{name}: posterior log-sd {logSd}"));
+            Assert.True(logSd < 0.5 / 2, string.Create(CultureInfo.InvariantCulture, $"{name}: posterior log-sd {logSd}"));
         }
         // The tumour's current size is pinned down by the last measurements (5 % error each).
         Assert.InRange(twin.Mean("y") / y[^1], 0.95, 1.05);
