@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Globalization;
 using System.Text.Json;
 using TwinLab.Core.Distributions;
@@ -8,7 +9,7 @@ using TwinLab.TestSupport;
 
 namespace TwinLab.Twins.Tests;
 
-public sealed class AssimilationTests
+public sealed class AssimilationTests(ITestOutputHelper output)
 {
     private const double Rate = 0.1;
     private const double PriorMean = 10;
@@ -79,6 +80,8 @@ print(json.dumps(out))
                 Assert.InRange(twin.Mean("x"), mean - (allowance * Math.Sqrt(variance / n)), mean + (allowance * Math.Sqrt(variance / n)));
                 Assert.InRange(twin.Variance("x") / variance, 1 - (allowance * Math.Sqrt(2.0 / n)), 1 + (allowance * Math.Sqrt(2.0 / n)));
             }
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"EnKF N={n}: mean {twin.Mean("x")} vs {exact[^1][0]}, variance {twin.Variance("x")} vs {exact[^1][1]}, log Z {twin.LogMarginalLikelihood} vs {exact.Sum(r => r[2])}"));
             if (n == 20_000)
             {
                 var expected = exact.Sum(r => r[2]);
@@ -107,6 +110,8 @@ print(json.dumps(out))
             Assert.InRange(twin.Variance("x") / exact[k][1], 1 - (5 * Math.Sqrt(2 * inverseEss)), 1 + (5 * Math.Sqrt(2 * inverseEss)));
         }
         Assert.Contains(twin.Records, r => r.Resampled);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"PF: mean {twin.Mean("x")} vs {exact[^1][0]}, variance {twin.Variance("x")} vs {exact[^1][1]}, log Z {twin.LogMarginalLikelihood} vs {exact.Sum(r => r[2])}"));
         // The variance of log Ẑ is about Σ_k 1/ESS_k (Doucet and Johansen 2011); allow 5 standard deviations.
         var expected = exact.Sum(r => r[2]);
         var tolerance = 5 * Math.Sqrt(inverseEss);
@@ -151,6 +156,8 @@ print(json.dumps(out))
             Noise = new Dictionary<string, GaussianNoise> { ["y"] = new(0.05, NoiseScale.Logarithmic) },
         }).Assimilate(observations);
         var posterior = twin.Posterior;
+        output.WriteLine(string.Join("; ", new[] { "K_L", "K_D0", "lambda" }.Select(p => string.Create(CultureInfo.InvariantCulture,
+            $"{p}: truth {truth[p]}, posterior median {posterior.Quantile(p, 0.5):G4} [{posterior.Quantile(p, 0.025):G4}, {posterior.Quantile(p, 0.975):G4}]"))));
         foreach (var name in new[] { "K_L", "K_D0", "lambda" })
         {
             // The truth lies inside the central 99 % posterior interval, and the data shrink the prior's spread

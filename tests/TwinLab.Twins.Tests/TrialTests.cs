@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Globalization;
 using System.Text.Json;
 using TwinLab.Core.Randomness;
@@ -6,7 +7,7 @@ using TwinLab.Twins.Trials;
 
 namespace TwinLab.Twins.Tests;
 
-public sealed class TrialTests
+public sealed class TrialTests(ITestOutputHelper output)
 {
     [Fact]
     public void Sample_sizes_follow_the_Guenther_Schouten_formula()
@@ -118,6 +119,8 @@ print(json.dumps({"beta": beta.tolist(), "se": se, "p": 2 * stats.t.sf(abs(t), d
         Assert.InRange(0.05, nullResult.AdjustedInterval.Lower, nullResult.AdjustedInterval.Upper);
         Assert.InRange(0.05, nullResult.UnadjustedInterval.Lower, nullResult.UnadjustedInterval.Upper);
         var alternative = InSilicoTrial.Simulate(Population(effect), design, prognostic, trials, seed: 3);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"n {sizes.Control}+{sizes.Treatment}; type I adjusted {nullResult.AdjustedRejectionRate}, unadjusted {nullResult.UnadjustedRejectionRate}; power adjusted {alternative.AdjustedRejectionRate}, unadjusted {alternative.UnadjustedRejectionRate}"));
         // Power: the planned 80 % (a little more from rounding up) inside the simulated rate's 95 % interval widened
         // by 0.02 for the approximation of the formula (it ignores the estimated prognostic coefficients).
         Assert.InRange(0.8, alternative.AdjustedInterval.Lower - 0.02, alternative.AdjustedInterval.Upper + 0.02);
