@@ -37,6 +37,7 @@ internal static class TwinLabCli
         new RunCommand(output, error),
         new VerifyCommand(output),
         new KernelCommand(output, error),
+        new TrialCommand(output),
     ];
 
     /// <summary>Creates the root command with the given sub-commands and the standard help and version options.</summary>
