@@ -97,6 +97,20 @@ print(repr(a + b))
         Assert.Equal((ForecastSkill.Crps(members, 6) + ForecastSkill.Crps(members, 20)) / 2, report.MeanCrps, 1e-15);
     }
 
+    [Fact]
+    public void Brier_score_and_reliability_bins_by_hand()
+    {
+        // (0.9 − 1)² + (0.2 − 0)² + (0.7 − 0)² + (0.15 − 1)² = 0.01 + 0.04 + 0.49 + 0.7225 = 1.2625; / 4 = 0.315625.
+        double[] p = [0.9, 0.2, 0.7, 0.15];
+        bool[] o = [true, false, false, true];
+        Assert.Equal(0.315625, ForecastSkill.BrierScore(p, o), 1e-15);
+        var bins = ForecastSkill.Reliability(p, o, bins: 2);
+        Assert.Equal((2, 0.175, 0.5), (bins[0].Count, bins[0].MeanProbability, bins[0].ObservedFrequency));
+        Assert.Equal((2, 0.8, 0.5), (bins[1].Count, bins[1].MeanProbability, bins[1].ObservedFrequency));
+        Assert.Equal(1, ForecastSkill.Reliability([1.0], [true], 4)[3].Count);   // p = 1 goes to the last bin
+        Assert.Throws<ArgumentException>(() => ForecastSkill.BrierScore([1.2], [true]));
+    }
+
     private static Twin GrowthTwin(AssimilationMethod method)
     {
         var m = new ModelBuilder("exponential");

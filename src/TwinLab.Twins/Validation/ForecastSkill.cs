@@ -12,6 +12,14 @@ namespace TwinLab.Twins.Validation;
 /// forecast median got right.</param>
 public sealed record SkillReport(int Count, double MeanCrps, double MeanAbsoluteError, double Coverage, double Level, double DirectionAccuracy);
 
+/// <summary>One bin of a reliability diagram.</summary>
+/// <param name="Lower">The bin's lower probability bound (inclusive).</param>
+/// <param name="Upper">The upper bound (exclusive, except 1 in the last bin).</param>
+/// <param name="Count">The forecasts in the bin.</param>
+/// <param name="MeanProbability">Their mean forecast probability (NaN when empty).</param>
+/// <param name="ObservedFrequency">The share of events among them (NaN when empty).</param>
+public sealed record ReliabilityBin(double Lower, double Upper, int Count, double MeanProbability, double ObservedFrequency);
+
 /// <summary>Proper scores and calibration checks for ensemble forecasts.</summary>
 public static class ForecastSkill
 {
@@ -52,6 +60,65 @@ public static class ForecastSkill
             cumulativeWeightedX += w[i] * x[i];
         }
         return first - pairs;
+    }
+
+    /// <summary>The Brier score (1/n) Σ (pₖ − oₖ)² of probability forecasts of binary events (e.g. "responder at week
+    /// 24" forecast by a twin from early measurements): 0 is perfect, 0.25 is a constant ½ (Brier 1950).</summary>
+    /// <param name="probabilities">Forecast probabilities in [0, 1].</param>
+    /// <param name="events">Whether each event happened.</param>
+    public static double BrierScore(IReadOnlyList<double> probabilities, IReadOnlyList<bool> events)
+    {
+        CheckProbabilities(probabilities, events);
+        var s = 0.0;
+        for (var k = 0; k < probabilities.Count; k++)
+        {
+            var d = probabilities[k] - (events[k] ? 1 : 0);
+            s += d * d;
+        }
+        return s / probabilities.Count;
+    }
+
+    /// <summary>A reliability diagram: forecasts grouped into equal-width probability bins, each with its mean forecast
+    /// probability and observed event frequency (calibrated forecasts lie on the diagonal).</summary>
+    /// <param name="probabilities">Forecast probabilities in [0, 1].</param>
+    /// <param name="events">Whether each event happened.</param>
+    /// <param name="bins">The number of bins (10 by default).</param>
+    public static IReadOnlyList<ReliabilityBin> Reliability(IReadOnlyList<double> probabilities, IReadOnlyList<bool> events, int bins = 10)
+    {
+        CheckProbabilities(probabilities, events);
+        if (bins < 1)
+        {
+            throw new ArgumentException("Give at least one bin.", nameof(bins));
+        }
+        var count = new int[bins];
+        var sumP = new double[bins];
+        var hits = new int[bins];
+        for (var k = 0; k < probabilities.Count; k++)
+        {
+            var b = Math.Min((int)(probabilities[k] * bins), bins - 1);
+            count[b]++;
+            sumP[b] += probabilities[k];
+            hits[b] += events[k] ? 1 : 0;
+        }
+        return [.. Enumerable.Range(0, bins).Select(b => new ReliabilityBin((double)b / bins, (double)(b + 1) / bins, count[b],
+            count[b] == 0 ? double.NaN : sumP[b] / count[b], count[b] == 0 ? double.NaN : (double)hits[b] / count[b]))];
+    }
+
+    private static void CheckProbabilities(IReadOnlyList<double> probabilities, IReadOnlyList<bool> events)
+    {
+        ArgumentNullException.ThrowIfNull(probabilities);
+        ArgumentNullException.ThrowIfNull(events);
+        if (probabilities.Count == 0 || probabilities.Count != events.Count)
+        {
+            throw new ArgumentException($"Give one event per probability (got {probabilities.Count} and {events.Count}), at least one.");
+        }
+        for (var k = 0; k < probabilities.Count; k++)
+        {
+            if (!(probabilities[k] >= 0 && probabilities[k] <= 1))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Probability {k} is {probabilities[k]}; probabilities lie in [0, 1]."), nameof(probabilities));
+            }
+        }
     }
 
     /// <summary>The closed-form CRPS of a normal forecast N(μ, σ²): σ [z(2Φ(z) − 1) + 2φ(z) − 1/√π], z = (y − μ)/σ.</summary>
