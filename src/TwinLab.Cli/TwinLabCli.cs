@@ -40,6 +40,7 @@ internal static class TwinLabCli
         new KernelCommand(output, error),
         new ExportCommand(output),
         new ValidateCommand(output),
+        new TrialCommand(output),
     ];
 
     /// <summary>Creates the root command with the given sub-commands and the standard help and version options.</summary>
