@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using TwinLab.Core.Modelling;
 using TwinLab.Core.Distributions;
+using TwinLab.Governance.Cards;
 using TwinLab.Simulation;
 using TwinLab.Simulation.Ensembles;
 using TwinLab.Synthetic.Evaluation;
@@ -33,6 +34,10 @@ internal static class BuiltInFormatters
         registry.Register<Distribution>(MimeTypes.Html, ResultFormatters.DistributionHtml);
         registry.Register<QualityReport>(MimeTypes.Html, r => QualityReportHtml.Format(r, registry.MaximumTableRows));
         registry.Register<QualityReport>(MimeTypes.Markdown, r => r.ToMarkdown());
+        // Cards and reports read as documents: Markdown (Jupyter, VS Code and the HTML export render it).
+        registry.Register<CredibilityReport>(MimeTypes.Markdown, r => r.ToMarkdown());
+        registry.Register<ModelCard>(MimeTypes.Markdown, c => c.ToMarkdown());
+        registry.Register<SyntheticCohortDescription>(MimeTypes.Markdown, DataCard.ToMarkdown);
         registry.Register<Chart>(MimeTypes.PlainText, c => c.ToString());
         registry.Register<Chart>(MimeTypes.Svg, c => c.ToSvg());
         registry.Register<Chart>(MimeTypes.Plotly, c => c.ToPlotlyJson());
@@ -51,6 +56,9 @@ internal static class BuiltInFormatters
         registry.SetPreferredMimeType<PatientTable>(MimeTypes.Html);
         registry.SetPreferredMimeType<Distribution>(MimeTypes.Html);
         registry.SetPreferredMimeType<QualityReport>(MimeTypes.Html);
+        registry.SetPreferredMimeType<CredibilityReport>(MimeTypes.Markdown);
+        registry.SetPreferredMimeType<ModelCard>(MimeTypes.Markdown);
+        registry.SetPreferredMimeType<SyntheticCohortDescription>(MimeTypes.Markdown);
         registry.SetPreferredMimeType<Chart>(MimeTypes.Html);
     }
 

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using TwinLab.Core.Distributions;
 using TwinLab.Core.Library;
 using TwinLab.Core.Modelling;
+using TwinLab.Governance.Cards;
 using TwinLab.Interactive;
 using TwinLab.Notebooks.Documents;
 using TwinLab.Notebooks.Running;
@@ -283,5 +284,23 @@ public sealed class ResultFormatterTests
         Assert.Equal(report.Scores.Count, Regex.Count(html, "<tr><td>"));
         // The shifted column scores low: uniform samples shifted by half their width have KS statistic 0.5 in the limit.
         Assert.True(report.Find("KSComplement", "x").Single().Value < 0.6);
+    }
+
+    [Fact]
+    public void Credibility_reports_display_as_markdown_with_their_gaps()
+    {
+        var report = new CredibilityReport("Gompertz twin", "Does the schedule delay progression?", "Ranking schedules in a preclinical study", Level.Medium, Level.High,
+        [
+            new LayerAssessment(TwinLayer.MechanisticCore, "Gompertz ODE.",
+            [
+                new FactorAssessment(CredibilityFactor.NumericalSolverError, 3, 3, [new Evidence("Solver against closed form", "tests")]),
+                new FactorAssessment(CredibilityFactor.ModelForm, 4, 2, [new Evidence("Fits published growth curves", "doi:10.1371/journal.pcbi.1003800")]),
+            ]),
+        ]);
+        var bundle = Registry.Format(report);
+        Assert.Equal(MimeTypes.Markdown, Registry.PreferredMimeType(report.GetType()));
+        Assert.Equal(report.ToMarkdown(), bundle[MimeTypes.Markdown]);
+        Assert.Contains("# Gompertz twin", bundle[MimeTypes.Markdown], StringComparison.Ordinal);
+        Assert.Contains("achieved 2, target 4", bundle[MimeTypes.Markdown], StringComparison.Ordinal);
     }
 }
