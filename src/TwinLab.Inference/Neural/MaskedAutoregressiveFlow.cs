@@ -6,8 +6,8 @@ namespace TwinLab.Inference.Neural;
 /// A conditional masked autoregressive flow (Papamakarios, Pavlakou and Murray 2017, arXiv:1705.07057): a stack of
 /// affine autoregressive transforms u_i = z_i s_i(z_&lt;i, x) + m_i(z_&lt;i, x), each parameterised by a MADE network
 /// (Germain et al. 2015, arXiv:1502.03509) whose context inputs x reach every hidden unit; the order of the variables
-/// is reversed between transforms; the base density is N(0, I). The scale is s = sigmoid(a + 2) + 10⁻³ (the
-/// parameterisation of the nflows library that <c>sbi</c> uses), so it stays positive and bounded.
+/// is reversed between transforms; the base density is N(0, I). The scale is s = softplus(a) + 10⁻³ (the
+/// parameterisation of the nflows library that <c>sbi</c> uses), so it stays positive.
 /// </summary>
 internal sealed class MaskedAutoregressiveFlow : ConditionalDensityEstimator
 {
@@ -16,6 +16,7 @@ internal sealed class MaskedAutoregressiveFlow : ConditionalDensityEstimator
     private readonly Mlp[] _made;
     private float[][] _inputs = [];
     private float[][] _sigmoid = [];
+    private float[][] _scale = [];
     private float[] _outputGradient = [];
     private float[] _inputGradient = [];
     private float[] _gradient = [];
@@ -111,6 +112,7 @@ internal sealed class MaskedAutoregressiveFlow : ConditionalDensityEstimator
 
             var input = _inputs[k];
             var sigmoid = _sigmoid[k];
+            var scales = _scale[k];
             var outGrad = _outputGradient.AsSpan(0, batch * 2 * d);
             for (var b = 0; b < batch; b++)
             {
@@ -118,10 +120,10 @@ internal sealed class MaskedAutoregressiveFlow : ConditionalDensityEstimator
                 {
                     var z = input[(b * width) + i];
                     var sg = sigmoid[(b * d) + i];
-                    var s = sg + MinimumScale;
+                    var s = scales[(b * d) + i];
                     var gu = g[(b * d) + i];
                     outGrad[(b * 2 * d) + i] = gu * scale;
-                    outGrad[(b * 2 * d) + d + i] = ((gu * z) - (1f / s)) * sg * (1f - sg) * scale;
+                    outGrad[(b * 2 * d) + d + i] = ((gu * z) - (1f / s)) * sg * scale; // ds/da = sigmoid(a)
                     g[(b * d) + i] = gu * s;
                 }
             }
@@ -169,6 +171,7 @@ internal sealed class MaskedAutoregressiveFlow : ConditionalDensityEstimator
 
             var output = _made[k].Forward(input.AsSpan(0, batch * width), batch);
             var sigmoid = _sigmoid[k];
+            var scales = _scale[k];
             var next = k + 1 < _made.Length ? _inputs[k + 1] : null;
             for (var b = 0; b < batch; b++)
             {
@@ -176,9 +179,10 @@ internal sealed class MaskedAutoregressiveFlow : ConditionalDensityEstimator
                 {
                     var m = output[(b * 2 * d) + i];
                     var a = output[(b * 2 * d) + d + i];
-                    var sg = 1f / (1f + MathF.Exp(-(a + 2f)));
-                    var s = sg + MinimumScale;
+                    var sg = 1f / (1f + MathF.Exp(-a));
+                    var s = Softplus(a) + MinimumScale;
                     sigmoid[(b * d) + i] = sg;
+                    scales[(b * d) + i] = s;
                     var u = (input[(b * width) + i] * s) + m;
                     logProb[b] += Math.Log(s);
                     if (next is not null)
@@ -233,7 +237,7 @@ internal sealed class MaskedAutoregressiveFlow : ConditionalDensityEstimator
                 {
                     var m = output[(b * 2 * d) + i];
                     var a = output[(b * 2 * d) + d + i];
-                    var s = (1f / (1f + MathF.Exp(-(a + 2f)))) + MinimumScale;
+                    var s = Softplus(a) + MinimumScale;
                     input[(b * width) + i] = (u[(b * d) + i] - m) / s;
                 }
             }
@@ -251,6 +255,9 @@ internal sealed class MaskedAutoregressiveFlow : ConditionalDensityEstimator
 
         u.AsSpan().CopyTo(destination);
     }
+
+    /// <summary>ln(1 + eᵃ), computed without overflow.</summary>
+    private static float Softplus(float a) => a > 0 ? a + MathF.Log(1f + MathF.Exp(-a)) : MathF.Log(1f + MathF.Exp(a));
 
     private static void ReverseRows(Span<float> rows, int batch, int d)
     {
@@ -271,6 +278,7 @@ internal sealed class MaskedAutoregressiveFlow : ConditionalDensityEstimator
         int d = ParameterDimension, width = d + ContextDimension;
         _inputs = [.. Enumerable.Range(0, _made.Length).Select(_ => new float[batch * width])];
         _sigmoid = [.. Enumerable.Range(0, _made.Length).Select(_ => new float[batch * d])];
+        _scale = [.. Enumerable.Range(0, _made.Length).Select(_ => new float[batch * d])];
         _outputGradient = new float[batch * 2 * d];
         _inputGradient = new float[batch * width];
         _gradient = new float[batch * d];
