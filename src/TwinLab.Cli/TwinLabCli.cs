@@ -33,6 +33,7 @@ internal static class TwinLabCli
     [
         new ModelsCommand(output),
         new SimulateCommand(output),
+        new SbiCommand(output),
         new BenchCommand(output),
         new RunCommand(output, error),
         new VerifyCommand(output),
