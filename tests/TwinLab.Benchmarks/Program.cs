@@ -2,12 +2,17 @@ using BenchmarkDotNet.Running;
 using TwinLab.Benchmarks;
 
 // `kernel-latency` measures the notebook kernel with the real Jupyter client against ipykernel;
+// `sbi-c2st` trains NPE (and ABC-SMC) on the sbibm tasks and scores them by C2ST against reference posteriors;
 // `solver-vs-scipy` runs the single-trajectory comparison with SciPy (a peer in another process, so it is timed with
 // repeated wall-clock measurements rather than BenchmarkDotNet); anything else goes to BenchmarkDotNet, e.g.
 //   dotnet run -c Release --project tests/TwinLab.Benchmarks -- --filter '*RightHandSide*'
 if (args is ["solver-vs-scipy", ..])
 {
     return SolverVersusScipy.Run(Console.Out);
+}
+if (args is ["sbi-c2st", ..])
+{
+    return SbiC2stBenchmark.Run(args[1..], Console.Out);
 }
 if (args is ["kernel-latency", ..])
 {
