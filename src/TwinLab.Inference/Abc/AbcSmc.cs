@@ -58,24 +58,10 @@ public static class AbcSmc
 
         int d = prior.Dimension, m = simulator.DataDimension;
         var x0 = observation.ToArray();
-        var first = RejectionAbc.Run(prior, simulator, x0, initial, n, seed);
+        var (first, distances) = RejectionAbc.RunWithDistances(prior, simulator, x0, initial, n, seed);
         var particles = first.Values;
         var weights = first.Weights;
-        var distances = new double[n];
         var excluded = first.ExcludedNonFinite;
-        {
-            // Distances of the kept particles: re-derive from the same simulations.
-            var set = SimulationSet.Simulate(prior, simulator, initial, seed);
-            var all = new double[set.Count];
-            for (var i = 0; i < set.Count; i++)
-            {
-                all[i] = Distance(set.Data.AsSpan(i * m, m), x0);
-            }
-
-            Array.Sort(all);
-            Array.Copy(all, distances, n);
-        }
-
         var generations = new List<AbcGeneration> { first.Generations[0] with { EffectiveSampleSize = AbcWeights.EffectiveSampleSize(weights) } };
         var used = initial;
         var epsilon = first.Epsilon;

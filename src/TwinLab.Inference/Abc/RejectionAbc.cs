@@ -19,7 +19,11 @@ public static class RejectionAbc
     /// <param name="seed">The seed.</param>
     /// <returns>The accepted population.</returns>
     /// <exception cref="ArgumentException">The observation has the wrong length, or fewer usable simulations than <paramref name="acceptCount"/>.</exception>
-    public static AbcResult Run(ParameterPrior prior, Simulator simulator, ReadOnlySpan<double> observation, int budget, int acceptCount, ulong seed)
+    public static AbcResult Run(ParameterPrior prior, Simulator simulator, ReadOnlySpan<double> observation, int budget, int acceptCount, ulong seed) =>
+        RunWithDistances(prior, simulator, observation, budget, acceptCount, seed).Result;
+
+    /// <summary>As <see cref="Run"/>, also returning the kept particles' distances (in the particles' order).</summary>
+    internal static (AbcResult Result, double[] Distances) RunWithDistances(ParameterPrior prior, Simulator simulator, ReadOnlySpan<double> observation, int budget, int acceptCount, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(prior);
         ArgumentNullException.ThrowIfNull(simulator);
@@ -41,14 +45,16 @@ public static class RejectionAbc
         var order = Enumerable.Range(0, set.Count).ToArray();
         Array.Sort((double[])distances.Clone(), order);
         var values = new double[acceptCount * d];
+        var kept = new double[acceptCount];
         for (var k = 0; k < acceptCount; k++)
         {
             set.Parameters.AsSpan(order[k] * d, d).CopyTo(values.AsSpan(k * d, d));
+            kept[k] = distances[order[k]];
         }
 
         var weights = Enumerable.Repeat(1.0 / acceptCount, acceptCount).ToArray();
         var epsilon = distances[order[acceptCount - 1]];
         var generation = new AbcGeneration(0, epsilon, budget, (double)acceptCount / budget, acceptCount);
-        return new AbcResult(prior.Names, values, weights, epsilon, budget, set.ExcludedNonFinite, [generation], "budget");
+        return (new AbcResult(prior.Names, values, weights, epsilon, budget, set.ExcludedNonFinite, [generation], "budget"), kept);
     }
 }
