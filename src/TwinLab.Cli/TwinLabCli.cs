@@ -34,6 +34,7 @@ internal static class TwinLabCli
         new ModelsCommand(output),
         new SimulateCommand(output),
         new CohortCommand(output),
+        new SbiCommand(output),
         new BenchCommand(output),
         new RunCommand(output, error),
         new VerifyCommand(output),

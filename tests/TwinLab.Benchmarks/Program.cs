@@ -3,6 +3,7 @@ using TwinLab.Benchmarks;
 
 // `kernel-latency` measures the notebook kernel with the real Jupyter client against ipykernel;
 // `nn-vs-sklearn` times the distance-based synthetic-data metrics against scikit-learn's NearestNeighbors;
+// `sbi-c2st` trains NPE (and ABC-SMC) on the sbibm tasks and scores them by C2ST against reference posteriors;
 // `solver-vs-scipy` runs the single-trajectory comparison with SciPy (a peer in another process, so it is timed with
 // repeated wall-clock measurements rather than BenchmarkDotNet); anything else goes to BenchmarkDotNet, e.g.
 //   dotnet run -c Release --project tests/TwinLab.Benchmarks -- --filter '*RightHandSide*'
@@ -13,6 +14,10 @@ if (args is ["solver-vs-scipy", ..])
 if (args is ["nn-vs-sklearn", ..])
 {
     return NearestNeighborsVersusSklearn.Run(Console.Out, args);
+}
+if (args is ["sbi-c2st", ..])
+{
+    return SbiC2stBenchmark.Run(args[1..], Console.Out);
 }
 if (args is ["kernel-latency", ..])
 {

@@ -1,0 +1,86 @@
+namespace TwinLab.Inference.Neural;
+
+/// <summary>
+/// Adam (Kingma and Ba 2015, arXiv:1412.6980) over a set of parameter arrays, with optional L2 penalty added to the
+/// gradients (scikit-learn's <c>alpha</c>) and optional clipping of the global gradient norm (PyTorch's
+/// <c>clip_grad_norm_</c>, as <c>sbi</c> uses).
+/// </summary>
+internal sealed class Adam
+{
+    private readonly List<(float[] Values, float[] Gradients)> _parameters;
+    private readonly List<double[]> _first = [];
+    private readonly List<double[]> _second = [];
+    private long _step;
+
+    public Adam(IEnumerable<(float[] Values, float[] Gradients)> parameters, double learningRate)
+    {
+        _parameters = [.. parameters];
+        foreach (var (values, _) in _parameters)
+        {
+            _first.Add(new double[values.Length]);
+            _second.Add(new double[values.Length]);
+        }
+
+        LearningRate = learningRate;
+    }
+
+    public double LearningRate { get; set; }
+
+    public double Beta1 { get; init; } = 0.9;
+
+    public double Beta2 { get; init; } = 0.999;
+
+    public double Epsilon { get; init; } = 1e-8;
+
+    /// <summary>The global gradient norm above which gradients are rescaled; ∞ for none.</summary>
+    public double ClipNorm { get; init; } = double.PositiveInfinity;
+
+    public void ZeroGradients()
+    {
+        foreach (var (_, g) in _parameters)
+        {
+            Array.Clear(g);
+        }
+    }
+
+    /// <summary>One update from the gradients currently held (already averaged over the batch).</summary>
+    public void Step()
+    {
+        _step++;
+        var scale = 1.0;
+        if (double.IsFinite(ClipNorm))
+        {
+            var sum = 0.0;
+            foreach (var (_, g) in _parameters)
+            {
+                foreach (var v in g)
+                {
+                    sum += (double)v * v;
+                }
+            }
+
+            var norm = Math.Sqrt(sum);
+            if (norm > ClipNorm)
+            {
+                scale = ClipNorm / (norm + 1e-6);
+            }
+        }
+
+        var correction1 = 1.0 - Math.Pow(Beta1, _step);
+        var correction2 = 1.0 - Math.Pow(Beta2, _step);
+        var stepSize = LearningRate * Math.Sqrt(correction2) / correction1;
+        for (var p = 0; p < _parameters.Count; p++)
+        {
+            var (values, gradients) = _parameters[p];
+            var m = _first[p];
+            var v = _second[p];
+            for (var i = 0; i < values.Length; i++)
+            {
+                double g = gradients[i] * scale;
+                m[i] = (Beta1 * m[i]) + ((1 - Beta1) * g);
+                v[i] = (Beta2 * v[i]) + ((1 - Beta2) * g * g);
+                values[i] -= (float)(stepSize * m[i] / (Math.Sqrt(v[i]) + Epsilon));
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using TwinLab.Core.Randomness;
+
+namespace TwinLab.Inference.Neural;
+
+/// <summary>
+/// A trainable conditional density q(θ | x) over standardised θ (dimension <see cref="ParameterDimension"/>) given a
+/// standardised context x (dimension <see cref="ContextDimension"/>). Rows are stored one after another.
+/// </summary>
+internal abstract class ConditionalDensityEstimator
+{
+    protected ConditionalDensityEstimator(int parameterDimension, int contextDimension)
+    {
+        if (parameterDimension < 1 || contextDimension < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(parameterDimension), "Both θ and x need at least one dimension.");
+        }
+
+        ParameterDimension = parameterDimension;
+        ContextDimension = contextDimension;
+    }
+
+    public int ParameterDimension { get; }
+
+    public int ContextDimension { get; }
+
+    public abstract IEnumerable<(float[] Values, float[] Gradients)> Parameters();
+
+    /// <summary>Writes ln q(θ_b | x_b) for every row b.</summary>
+    public abstract void LogProb(ReadOnlySpan<float> theta, ReadOnlySpan<float> context, int batch, Span<double> logProb);
+
+    /// <summary>The mean of −ln q(θ_b | x_b) over the batch; adds its gradient with respect to every parameter to the
+    /// gradient arrays.</summary>
+    public abstract double LossAndGradient(ReadOnlySpan<float> theta, ReadOnlySpan<float> context, int batch);
+
+    /// <summary>Draws <paramref name="count"/> rows θ ~ q(· | x) for one context row.</summary>
+    public abstract void Sample(ReadOnlySpan<float> context, int count, ref RandomStream stream, Span<float> destination);
+
+    /// <summary>Copies of all parameter values (for keeping the best network during early stopping).</summary>
+    public float[][] Snapshot() => [.. Parameters().Select(p => (float[])p.Values.Clone())];
+
+    /// <summary>Restores values saved by <see cref="Snapshot"/>.</summary>
+    public void Restore(float[][] snapshot)
+    {
+        var i = 0;
+        foreach (var (values, _) in Parameters())
+        {
+            Array.Copy(snapshot[i++], values, values.Length);
+        }
+    }
+
+    /// <summary>Repeats one context row <paramref name="count"/> times.</summary>
+    protected float[] RepeatContext(ReadOnlySpan<float> context, int count)
+    {
+        var c = ContextDimension;
+        var rows = new float[count * c];
+        for (var b = 0; b < count; b++)
+        {
+            context[..c].CopyTo(rows.AsSpan(b * c, c));
+        }
+
+        return rows;
+    }
+}
