@@ -1,4 +1,6 @@
 using System.CommandLine;
+using TwinLab.Core.Library;
+using TwinLab.Core.Modelling;
 
 namespace TwinLab.Cli.Commands;
 
@@ -17,4 +19,20 @@ internal abstract class CliCommand(TextWriter output)
     /// <summary>Creates the System.CommandLine definition of this command, with its action bound to this instance.</summary>
     /// <returns>The command, ready to be added to the root command.</returns>
     public abstract Command Build();
+
+    /// <summary>A model of the built-in library, by name.</summary>
+    /// <param name="name">The model's name.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="UsageException">No model has that name (the message lists the names).</exception>
+    protected static Model LibraryModel(string name)
+    {
+        try
+        {
+            return ModelLibrary.Get(name);
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+    }
 }

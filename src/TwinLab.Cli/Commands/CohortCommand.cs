@@ -77,15 +77,7 @@ internal sealed partial class CohortCommand(TextWriter output) : CliCommand(outp
     public int Generate(GenerateRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Model model;
-        try
-        {
-            model = ModelLibrary.Get(request.Model);
-        }
-        catch (KeyNotFoundException e)
-        {
-            throw new UsageException(e.Message, e);
-        }
+        var model = LibraryModel(request.Model);
         if (request.Size <= 0)
         {
             throw new UsageException($"--n must be a positive number of subjects; got {request.Size}.");

@@ -31,15 +31,7 @@ internal sealed class ExportCommand(TextWriter output) : CliCommand(output)
 
     public int Execute(string modelName, string outFile, double end, int steps, string? created, string creator)
     {
-        Model model;
-        try
-        {
-            model = ModelLibrary.Get(modelName);
-        }
-        catch (KeyNotFoundException exception)
-        {
-            throw new UsageException(exception.Message, exception);
-        }
+        var model = LibraryModel(modelName);
         var when = DateTimeOffset.UtcNow;
         if (created is not null && !DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out when))
         {

@@ -39,15 +39,7 @@ internal sealed class ModelShowCommand(TextWriter output) : CliCommand(output)
     /// <exception cref="UsageException">No built-in model has that name; the message lists the available names.</exception>
     public int Execute(string modelName, ShowFormat format = ShowFormat.Text)
     {
-        Model model;
-        try
-        {
-            model = ModelLibrary.Get(modelName);
-        }
-        catch (KeyNotFoundException exception)
-        {
-            throw new UsageException(exception.Message, exception);
-        }
+        var model = LibraryModel(modelName);
 
         Output.Write(format switch
         {

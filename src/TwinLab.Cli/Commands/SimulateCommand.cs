@@ -99,15 +99,7 @@ internal sealed class SimulateCommand(TextWriter output) : CliCommand(output)
     public int Execute(Request request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Model model;
-        try
-        {
-            model = ModelLibrary.Get(request.Model);
-        }
-        catch (KeyNotFoundException e)
-        {
-            throw new UsageException(e.Message, e);
-        }
+        var model = LibraryModel(request.Model);
         if (request.EndGivenTwice)
         {
             throw new UsageException("Give either --days or --tend, not both.");
