@@ -47,6 +47,22 @@ def collect(kc, code, timeout=60, **kwargs):
     return reply["content"], messages
 
 
+def execute_until_running(kc, loop, timeout=60):
+    """Starts a cell that prints a marker and then runs `loop`; returns its msg_id once the marker has arrived, so that
+    an interrupt sent next finds the cell running (not still being compiled), however loaded the machine is."""
+    msg_id = kc.execute('Console.WriteLine("cell running"); ' + loop)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            msg = kc.get_iopub_msg(timeout=max(0.05, deadline - time.time()))
+        except queue.Empty:
+            break
+        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream"
+                and "cell running" in msg["content"].get("text", "")):
+            return msg_id
+    raise TimeoutError(f"the cell did not start within {timeout} s")
+
+
 def drain_iopub(kc, seconds=0.2):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -200,8 +216,8 @@ def _():
 
 @step("interrupt")
 def _():
-    msg_id = kc.execute("for (var i = 0; i < 1_000_000; i++) { Thread.Sleep(10); }")
-    time.sleep(1.5)
+    msg_id = execute_until_running(kc, "for (var i = 0; i < 1_000_000; i++) { Thread.Sleep(10); }")
+    time.sleep(0.5)
     sent = time.time()
     km.interrupt_kernel()
     reply = kc.get_shell_msg(timeout=30)
@@ -214,8 +230,8 @@ def _():
 
 @step("sigint")
 def _():
-    msg_id = kc.execute("while (true) { Thread.Sleep(5); }")
-    time.sleep(1.0)
+    msg_id = execute_until_running(kc, "while (true) { Thread.Sleep(5); }")
+    time.sleep(0.5)
     os.kill(km.provisioner.pid, signal.SIGINT)
     reply = kc.get_shell_msg(timeout=30)
     drain_iopub(kc)
