@@ -20,6 +20,11 @@ from datetime import datetime, timezone
 import zmq
 from jupyter_client.manager import KernelManager
 
+# A shell starts background jobs with SIGINT ignored, and an ignored signal stays ignored across exec, so a kernel
+# started from such a driver could never be interrupted by SIGINT. Jupyter starts kernels with the default
+# disposition: give this driver a handler (handlers, unlike "ignore", are reset to the default in the kernel).
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
 results = {}
 
 
