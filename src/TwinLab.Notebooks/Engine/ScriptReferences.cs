@@ -89,7 +89,8 @@ internal static class ScriptReferences
             typeof(Core.Modelling.Model).Assembly, typeof(Simulation.OdeProblem).Assembly,
             typeof(Interactive.Display).Assembly, typeof(ScriptReferences).Assembly,
             typeof(Synthetic.Cohorts.VirtualCohort).Assembly, typeof(Data.Store.CohortStore).Assembly,
-            typeof(Tissue.TissueSimulation).Assembly,
+            typeof(Tissue.TissueSimulation).Assembly, typeof(Inference.ParameterPrior).Assembly,
+            typeof(Twins.Twin).Assembly, typeof(Governance.Archives.OmexArchive).Assembly,
         })
         {
             AddWithDependencies(assembly, paths);
