@@ -28,6 +28,7 @@ internal static class ScriptReferences
         "TwinLab.Core.Randomness",
         "TwinLab.Core.Symbolic",
         "TwinLab.Simulation",
+        "TwinLab.Simulation.Ensembles",
         "TwinLab.Interactive",
     ];
 
