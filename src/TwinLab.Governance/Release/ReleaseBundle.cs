@@ -349,7 +349,7 @@ public static class ReleaseBundle
             return new SamplingStrategy("reference", cohort.Seed, new Dictionary<string, double>());
         }
         var weights = subjects.GroupBy(s => s.SamplingWeight).OrderBy(g => g.Key)
-            .ToDictionary(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} subjects"), g => g.Key, StringComparer.Ordinal);
+            .ToDictionary(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} subjects of weight {g.Key:G6}"), g => g.Key, StringComparer.Ordinal);
         var representation = (JsonNode.Parse(cohort.Specification) as JsonObject)?["representation"];
         if (representation?["factors"] is JsonObject factors)
         {
