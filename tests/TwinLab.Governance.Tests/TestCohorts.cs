@@ -15,9 +15,9 @@ internal static class TestCohorts
 {
     /// <summary>A store with one gompertz cohort of <paramref name="size"/> subjects (an oversampled subgroup, so
     /// weights differ), optionally with an evaluation report.</summary>
-    public static string Store(string folder, int size = 12, ulong seed = 11, string? evaluation = null)
+    public static string Store(string folder, int size = 12, ulong seed = 11, string? evaluation = null, Core.Modelling.Model? model = null)
     {
-        var model = ModelLibrary.Get("gompertz");
+        model ??= ModelLibrary.Get("gompertz");
         var builder = new PopulationModelBuilder(model);
         foreach (var p in model.Parameters.Where(p => p.Prior is LogNormal))
         {
@@ -29,7 +29,7 @@ internal static class TestCohorts
         var simulation = CounterfactualSimulation.Run(cohort, [TreatmentArm.Standard(model)], (0, 20), saveAt, new AutoAlgorithm { RelTol = 1e-6, AbsTol = 1e-8 });
         var endpoint = model.States[0];
         var source = new DataSource("simulation", new Endpoint(endpoint.Name, endpoint.Name, endpoint.Unit), new VisitSchedule(saveAt), ResidualError.Proportional(0.1));
-        var path = Path.Combine(folder, "cohort.db");
+        var path = Path.Combine(folder, $"cohort-{model.Name}.db");
         using (var store = CohortStore.Open(path))
         {
             store.SaveCohort(cohort, new JsonObject { ["commandLine"] = new JsonArray("tests") });
