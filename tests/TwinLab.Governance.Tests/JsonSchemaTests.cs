@@ -5,12 +5,13 @@ using TwinLab.Core.Randomness;
 using TwinLab.Governance.Release;
 using TwinLab.Governance.Schemas;
 using TwinLab.TestSupport;
+using Xunit.Abstractions;
 
 namespace TwinLab.Governance.Tests;
 
 /// <summary>TwinLab's JSON Schema validator against Debian's python3-jsonschema (Draft202012Validator) on the same
 /// schemas and documents: the verdict and the set of JSON pointers where errors are reported must agree.</summary>
-public sealed class JsonSchemaTests : IDisposable
+public sealed class JsonSchemaTests(ITestOutputHelper output) : IDisposable
 {
     private const string Oracle = """
         import sys, json, jsonschema
@@ -111,6 +112,7 @@ public sealed class JsonSchemaTests : IDisposable
             Assert.True(expected[i].SequenceEqual(Pointers(schema, cases[i].Item2)),
                 $"document {KeywordDocuments[i]}: jsonschema reports errors at [{string.Join(", ", expected[i])}], TwinLab at [{string.Join(", ", Pointers(schema, cases[i].Item2))}]");
         }
+        output.WriteLine($"{KeywordDocuments.Length} keyword documents: {expected.Count(e => e.Count == 0)} valid, {expected.Count(e => e.Count > 0)} invalid, all as jsonschema's");
         // ECMA-262, which JSON Schema names for patterns, reads \d as ASCII 0-9; Python's re (and so jsonschema) also
         // accepts other Unicode digits, so this case is checked against the standard rather than against Python.
         Assert.Equal(["/id"], Pointers(schema, JsonNode.Parse("""{"id": "x1\u0662", "count": 2}""")));
@@ -168,6 +170,7 @@ public sealed class JsonSchemaTests : IDisposable
                 $"{names[i]} case {i}: jsonschema reports errors at [{string.Join(", ", expected[i])}], TwinLab at [{string.Join(", ", actual)}]\n{cases[i].Document?.ToJsonString()}");
             invalid += expected[i].Count > 0 ? 1 : 0;
         }
+        output.WriteLine($"{cases.Count} documents ({documents.Count} written, {cases.Count - documents.Count} mutants): {invalid} invalid, all verdicts and error locations as jsonschema's");
         Assert.True(invalid > 100, $"only {invalid} of {cases.Count} mutants are invalid: the corpus does not exercise the schemas");
         Assert.True(cases.Count - invalid >= documents.Count, "the written documents themselves must be valid");
     }
