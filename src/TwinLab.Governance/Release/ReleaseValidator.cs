@@ -170,8 +170,9 @@ public static class ReleaseValidator
         }
     }
 
-    private static void CheckCrate(string root, List<string> present, List<string> problems)
+    private static void CheckCrate(string root, List<string> files, List<string> problems)
     {
+        var present = files.ToHashSet(StringComparer.Ordinal);
         var file = ProvenanceCrate.MetadataFile;
         var full = Path.Combine(root, file);
         if (!File.Exists(full))
@@ -230,7 +231,7 @@ public static class ReleaseValidator
                 }
             }
         }
-        foreach (var path in present.Where(p => p != file && p != ReleaseBundle.ChecksumFile && !described.Contains(p)))
+        foreach (var path in files.Where(p => p != file && p != ReleaseBundle.ChecksumFile && !described.Contains(p)))
         {
             problems.Add($"{path}: not described in {file} (every file of a release is a File entity of its crate)");
         }
