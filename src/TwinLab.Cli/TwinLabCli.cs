@@ -41,6 +41,7 @@ internal static class TwinLabCli
         new KernelCommand(output, error),
         new ExportCommand(output),
         new ValidateCommand(output),
+        new ReleaseCommand(output),
         new TrialCommand(output),
     ];
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using TwinLab.Core.Library;
 using TwinLab.Core.Modelling;
 using TwinLab.Governance.Archives;
+using TwinLab.Governance.Release;
 using TwinLab.Governance.Sbml;
 
 namespace TwinLab.Cli.Commands;
@@ -62,51 +63,36 @@ internal sealed class ExportCommand(TextWriter output) : CliCommand(output)
     }
 }
 
-/// <summary><c>twinlab validate PATH</c>: checks a COMBINE archive (safety, manifest, and that its SBML imports) and
-/// says what is wrong and where.</summary>
+/// <summary><c>twinlab validate PATH</c>: checks a COMBINE archive (safety, manifest, SBML that imports, JSON entries
+/// against their schemas) or a release folder (SHA256SUMS, every JSON artefact against its schema, the RO-Crate's links,
+/// every archive) and says what is wrong and where.</summary>
 internal sealed class ValidateCommand(TextWriter output) : CliCommand(output)
 {
     public const string Name = "validate";
 
     public override Command Build()
     {
-        var path = new Argument<string>("path") { Description = "The archive (.omex) to check." };
-        var command = new Command(Name, "Check a COMBINE archive: unsafe paths, zip bombs, manifest consistency, and SBML that TwinLab can import.") { path };
+        var path = new Argument<string>("path") { Description = "The archive (.omex) or the release folder (written by 'twinlab release') to check." };
+        var command = new Command(Name, "Check a COMBINE archive (unsafe paths, zip bombs, manifest, SBML, JSON schemas) or a release folder (SHA256SUMS, schemas, RO-Crate links, archives).") { path };
         command.SetAction(r => Execute(r.GetRequiredValue(path)));
         return command;
     }
 
     public int Execute(string path)
     {
-        if (!File.Exists(path))
+        var release = Directory.Exists(path);
+        if (!release && !File.Exists(path))
         {
-            throw new UsageException($"'{path}' does not exist: give the path of a .omex archive.");
+            throw new UsageException($"'{path}' does not exist: give the path of a .omex archive or of a release folder.");
         }
-        var problems = OmexArchive.Validate(path).ToList();
-        if (problems.Count == 0)
-        {
-            var content = OmexArchive.Read(path);
-            foreach (var entry in content.Manifest.Where(m => m.Format.Contains("combine.specifications/sbml", StringComparison.Ordinal)))
-            {
-                try
-                {
-                    SbmlImporter.Import(content.Text(entry.Location), entry.Location);
-                }
-                catch (SbmlImportException e)
-                {
-                    problems.AddRange(e.Problems.Select(p => $"entry '{entry.Location}': {p}"));
-                }
-                catch (Exception e) when (e is FormatException or ModelValidationException or ArgumentException)
-                {
-                    problems.Add($"entry '{entry.Location}': {e.Message}");
-                }
-            }
-        }
+        var problems = release ? ReleaseValidator.ValidateRelease(path) : ReleaseValidator.ValidateArchive(path);
         foreach (var problem in problems)
         {
             Output.WriteLine($"{path}: {problem}");
         }
-        Output.WriteLine(problems.Count == 0 ? $"{path}: valid COMBINE archive." : $"{path}: {problems.Count} problem(s).");
+        Output.WriteLine(problems.Count == 0
+            ? $"{path}: valid {(release ? "release" : "COMBINE archive")}."
+            : $"{path}: {problems.Count} problem(s).");
         return problems.Count == 0 ? ExitCodes.Success : ExitCodes.Failure;
     }
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Xml;
 using System.Xml.Linq;
 using TwinLab.Core.Modelling;
+using TwinLab.Governance.Schemas;
 using TwinLab.Governance.Sbml;
 
 namespace TwinLab.Governance.Archives;
@@ -109,8 +110,8 @@ public static class OmexArchive
             ("model.xml", utf8.GetBytes(sbml.Xml)),
             ("simulation.sedml", utf8.GetBytes(sedml)),
             ("metadata.rdf", utf8.GetBytes(Metadata(model, provenance, archiveName))),
-            ("model.json", utf8.GetBytes(ModelJson.Serialize(model))),
-            ("parameters.json", utf8.GetBytes(ParameterSet(model))),
+            ("model.json", utf8.GetBytes(DataSchemas.Checked(DataSchemas.Model, $"model.json of {model.Name}", ModelJson.Serialize(model)))),
+            ("parameters.json", utf8.GetBytes(DataSchemas.Checked(DataSchemas.ParameterSet, $"parameters.json of {model.Name}", ParameterSet(model)))),
         ], sbml);
 
         static XElement Entry(string location, string format, bool master = false)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using TwinLab.Governance.Schemas;
 
 namespace TwinLab.Governance.Cards;
 
@@ -173,8 +174,9 @@ public sealed record CredibilityReport
     public IReadOnlyList<(TwinLayer Layer, CredibilityFactor Factor)> NotAssessed =>
         [.. Layers.SelectMany(l => Enum.GetValues<CredibilityFactor>().Except(l.Factors.Select(f => f.Factor)).Select(f => (l.Layer, f)))];
 
-    /// <summary>The report as JSON (see <c>data-schemas/credibility-report.schema.json</c>).</summary>
-    public string ToJson() => CardJson.Text(new JsonObject
+    /// <summary>The report as JSON, checked against <c>data-schemas/credibility-report.schema.json</c>.</summary>
+    /// <exception cref="SchemaValidationException">The JSON breaks its schema (a defect of TwinLab, reported with the JSON pointer).</exception>
+    public string ToJson() => DataSchemas.Checked(DataSchemas.CredibilityReport, $"The credibility report '{Title}'", CardJson.Text(new JsonObject
     {
         ["format"] = "twinlab.credibility-report",
         ["formatVersion"] = 1,
@@ -198,7 +200,7 @@ public sealed record CredibilityReport
             }),
             ["notAssessed"] = CardJson.Array(Enum.GetValues<CredibilityFactor>().Except(l.Factors.Select(f => f.Factor)), f => JsonValue.Create(FactorId(f))),
         }),
-    });
+    }));
 
     /// <summary>The report as Markdown: the question, context and risk, then one table per layer, then the gaps.</summary>
     public string ToMarkdown()

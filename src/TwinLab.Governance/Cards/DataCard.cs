@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using TwinLab.Governance.Schemas;
 
 namespace TwinLab.Governance.Cards;
 
@@ -72,9 +73,10 @@ public static class DataCard
     /// <summary>The namespace of TwinLab's own JSON-LD terms.</summary>
     public const string TwinLabTerms = "urn:twinlab:terms:";
 
-    /// <summary>The Croissant JSON-LD (see <c>data-schemas/data-card.schema.json</c>).</summary>
+    /// <summary>The Croissant JSON-LD, checked against <c>data-schemas/data-card.schema.json</c>.</summary>
     /// <param name="d">The cohort's description.</param>
     /// <exception cref="ArgumentException">An unknown sampling strategy or mix kind, a fraction outside 0–1, or a digest or hash of the wrong form.</exception>
+    /// <exception cref="SchemaValidationException">The JSON breaks its schema (reported with the JSON pointer).</exception>
     public static string ToCroissant(SyntheticCohortDescription d)
     {
         Check(d);
@@ -169,7 +171,7 @@ public static class DataCard
                 }),
             }),
         };
-        return CardJson.Text(json);
+        return DataSchemas.Checked(DataSchemas.DataCard, $"The data card of {d.Name}", CardJson.Text(json));
     }
 
     /// <summary>The Markdown datasheet (motivation, composition, generation, sampling, mix, evaluation, uses, limitations).</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using TwinLab.Core.Modelling;
+using TwinLab.Governance.Schemas;
 
 namespace TwinLab.Governance.Cards;
 
@@ -54,8 +55,9 @@ public sealed record ModelCard(string Name, string Version, string Overview, IRe
             scores, ["Researchers simulating virtual patients with TwinLab"], useCases, limitations, []);
     }
 
-    /// <summary>The card in the Model Card Toolkit's JSON shape (see <c>data-schemas/model-card.schema.json</c>).</summary>
-    public string ToJson() => CardJson.Text(new JsonObject
+    /// <summary>The card in the Model Card Toolkit's JSON shape, checked against <c>data-schemas/model-card.schema.json</c>.</summary>
+    /// <exception cref="SchemaValidationException">The JSON breaks its schema (reported with the JSON pointer).</exception>
+    public string ToJson() => DataSchemas.Checked(DataSchemas.ModelCard, $"The model card of {Name}", CardJson.Text(new JsonObject
     {
         ["schema_version"] = "0.0.2",
         ["model_details"] = new JsonObject
@@ -94,7 +96,7 @@ public sealed record ModelCard(string Name, string Version, string Overview, IRe
             ["limitations"] = CardJson.Array(Limitations, l => new JsonObject { ["description"] = l }),
             ["ethical_considerations"] = CardJson.Array(EthicalConsiderations, e => new JsonObject { ["name"] = e.Risk, ["mitigation_strategy"] = e.Mitigation }),
         },
-    });
+    }));
 
     /// <summary>The card as Markdown.</summary>
     public string ToMarkdown()

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using TwinLab.Governance.Schemas;
 
 namespace TwinLab.Governance.Cards;
 
@@ -20,7 +21,12 @@ public sealed record CrateFile(string Path, string Name, string EncodingFormat, 
 /// <param name="ParameterSet">The path of the parameter set.</param>
 /// <param name="Seed">The seed of the random streams.</param>
 /// <param name="EndTime">When the generation finished.</param>
-public sealed record GenerationRun(string Id, string Name, string Result, string ModelArchive, string ParameterSet, ulong Seed, DateTimeOffset EndTime);
+public sealed record GenerationRun(string Id, string Name, string Result, string ModelArchive, string ParameterSet, ulong Seed, DateTimeOffset EndTime)
+{
+    /// <summary>The TwinLab version that generated the cohort, when it differs from the one writing the crate (null:
+    /// the same). It becomes its own <c>SoftwareApplication</c>, the instrument of this generation.</summary>
+    public string? TwinLabVersion { get; init; }
+}
 
 /// <summary>
 /// The provenance of a release as an RO-Crate 1.1 (<c>ro-crate-metadata.json</c>): the release as the root data set, its
@@ -37,7 +43,7 @@ public static class ProvenanceCrate
     public static string TwinLabVersion =>
         typeof(ProvenanceCrate).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    /// <summary>The crate's metadata (see <c>data-schemas/ro-crate.schema.json</c>).</summary>
+    /// <summary>The crate's metadata, checked against <c>data-schemas/ro-crate.schema.json</c>.</summary>
     /// <param name="name">The release's name.</param>
     /// <param name="description">What the release holds.</param>
     /// <param name="published">When it was released.</param>
@@ -105,6 +111,10 @@ public static class ProvenanceCrate
                 ["version"] = TwinLabVersion,
             },
         };
+        foreach (var version in runs.Select(r => r.TwinLabVersion).OfType<string>().Where(v => v != TwinLabVersion).Distinct(StringComparer.Ordinal))
+        {
+            graph.Add(new JsonObject { ["@id"] = SoftwareId(version), ["@type"] = "SoftwareApplication", ["name"] = "TwinLab", ["version"] = version });
+        }
         foreach (var f in files)
         {
             graph.Add(new JsonObject { ["@id"] = f.Path, ["@type"] = "File", ["name"] = f.Name, ["description"] = f.Description, ["encodingFormat"] = f.EncodingFormat });
@@ -117,7 +127,7 @@ public static class ProvenanceCrate
                 ["@type"] = "CreateAction",
                 ["name"] = r.Name,
                 ["endTime"] = When(r.EndTime),
-                ["instrument"] = new JsonArray(new JsonObject { ["@id"] = "#twinlab" }, new JsonObject { ["@id"] = r.ModelArchive }),
+                ["instrument"] = new JsonArray(new JsonObject { ["@id"] = r.TwinLabVersion is { } v && v != TwinLabVersion ? SoftwareId(v) : "#twinlab" }, new JsonObject { ["@id"] = r.ModelArchive }),
                 ["object"] = new JsonArray(new JsonObject { ["@id"] = r.ParameterSet }, new JsonObject { ["@id"] = $"#{r.Id}-seed" }),
                 ["result"] = new JsonObject { ["@id"] = r.Result },
             });
@@ -129,6 +139,8 @@ public static class ProvenanceCrate
                 ["value"] = r.Seed.ToString(inv),
             });
         }
-        return CardJson.Text(new JsonObject { ["@context"] = "https://w3id.org/ro/crate/1.1/context", ["@graph"] = graph });
+        static string SoftwareId(string version) => "#twinlab-" + Uri.EscapeDataString(version);
+        return DataSchemas.Checked(DataSchemas.RoCrate, $"The RO-Crate metadata of {name}",
+            CardJson.Text(new JsonObject { ["@context"] = "https://w3id.org/ro/crate/1.1/context", ["@graph"] = graph }));
     }
 }
