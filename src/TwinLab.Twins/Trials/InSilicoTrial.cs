@@ -313,14 +313,23 @@ public static class EndpointTrial
         var screened = new Dictionary<string, long>[trials];
         var excluded = new Dictionary<string, long>[trials];
         var screenedCount = new long[trials];
-        Parallel.For(0, trials, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount }, t =>
+        try
         {
-            var (enrolled, treated, seen, out_, count) = InSilicoTrial.Enrol(population, design, t, seed);
-            analyses[t] = endpoint.Analyse(enrolled, treated);
-            screenedCount[t] = count;
-            screened[t] = seen;
-            excluded[t] = out_;
-        });
+            Parallel.For(0, trials, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount }, t =>
+            {
+                var (enrolled, treated, seen, out_, count) = InSilicoTrial.Enrol(population, design, t, seed);
+                analyses[t] = endpoint.Analyse(enrolled, treated);
+                screenedCount[t] = count;
+                screened[t] = seen;
+                excluded[t] = out_;
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Report the first failing trial's own exception (bad input from the population or the endpoint).
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
         int rejected = 0, undefined = 0;
         double estimate = 0, events = 0;
         foreach (var a in analyses)
