@@ -50,7 +50,7 @@ public sealed record ChangeFromBaseline : Endpoint
 public sealed record ResponderEndpoint(double Threshold, bool Below = true) : Endpoint
 {
     /// <inheritdoc />
-    public override string Description => string.Create(CultureInfo.InvariantCulture, $"responder: outcome {(Below ? "<" : ">")} {Threshold} (chi-square)");
+    public override string Description => string.Create(CultureInfo.InvariantCulture, $"responder: outcome {(Below ? "<" : ">")} {Threshold:G4} (chi-square)");
 
     /// <summary>Whether an outcome counts as a response.</summary>
     /// <param name="outcome">The outcome.</param>
