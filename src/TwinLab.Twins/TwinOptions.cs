@@ -13,7 +13,8 @@ public enum AssimilationMethod
     EnsembleKalmanFilter,
 
     /// <summary>Bootstrap particle filter (Gordon, Salmond and Smith 1993) with systematic resampling when the
-    /// effective sample size falls below a threshold and Liu–West kernel-shrinkage rejuvenation (Liu and West 2001).</summary>
+    /// effective sample size falls below a threshold, then rejuvenation by the Liu–West kernel (Liu and West 2001) or by
+    /// Metropolis–Hastings moves on the current posterior (see <see cref="TwinOptions.Rejuvenation"/>).</summary>
     ParticleFilter,
 }
 
