@@ -225,6 +225,10 @@ print(json.dumps(float((w * reject).sum())))
         SubjectGenerator noEvents = (ref RandomStream s) => new VirtualSubject([], s.NextNormal(), 0);
         Assert.Throws<ArgumentException>(() => EndpointTrial.Simulate(noEvents, design with { Eligibility = null }, new TimeToEventEndpoint(5), 2, seed: 1, threads: 1));
         Assert.Throws<ArgumentException>(() => EndpointTrial.Simulate(population, design, new TimeToEventEndpoint(0), 2, seed: 1));
+        // Criteria that exclude everyone stop the trial with the reason, not an aggregate of thread failures.
+        var nobody = design with { Eligibility = _ => false };
+        Assert.Contains("exclude almost everyone", Assert.Throws<InvalidOperationException>(() => EndpointTrial.Simulate(population, nobody, new ChangeFromBaseline(), 2, seed: 1)).Message, StringComparison.Ordinal);
+        Assert.Contains("exclude almost everyone", Assert.Throws<InvalidOperationException>(() => InSilicoTrial.Simulate(population, nobody, null, 2, seed: 1)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -195,7 +195,7 @@ public static class InSilicoTrial
         var screened = new Dictionary<string, long>[trials];
         var excluded = new Dictionary<string, long>[trials];
         var screenedCount = new long[trials];
-        Parallel.For(0, trials, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount }, t =>
+        ForEachTrial(trials, threads, t =>
         {
             var (enrolled, treated, seen, out_, count) = Enrol(population, design, t, seed);
             screenedCount[t] = count;
@@ -218,6 +218,21 @@ public static class InSilicoTrial
             ClopperPearson(rejectU, trials), prognostic is null ? (double.NaN, double.NaN) : ClopperPearson(rejectA, trials),
             unadjusted.Average(e => e.Estimate), prognostic is null ? double.NaN : adjusted.Average(e => e!.Estimate),
             screenedCount.Average(), Merge(excluded), Merge(screened));
+    }
+
+    /// <summary>Runs trial 0 … trials − 1 in parallel; a failing trial's own exception (bad input from the population,
+    /// the eligibility criteria or the endpoint) is rethrown as it is rather than wrapped.</summary>
+    internal static void ForEachTrial(int trials, int threads, Action<int> body)
+    {
+        try
+        {
+            Parallel.For(0, trials, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount }, body);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
     }
 
     /// <summary>Screens subjects for trial t until both arms are full and randomises them to fixed arm sizes (a
@@ -313,23 +328,14 @@ public static class EndpointTrial
         var screened = new Dictionary<string, long>[trials];
         var excluded = new Dictionary<string, long>[trials];
         var screenedCount = new long[trials];
-        try
+        InSilicoTrial.ForEachTrial(trials, threads, t =>
         {
-            Parallel.For(0, trials, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount }, t =>
-            {
-                var (enrolled, treated, seen, out_, count) = InSilicoTrial.Enrol(population, design, t, seed);
-                analyses[t] = endpoint.Analyse(enrolled, treated);
-                screenedCount[t] = count;
-                screened[t] = seen;
-                excluded[t] = out_;
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-        {
-            // Report the first failing trial's own exception (bad input from the population or the endpoint).
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-            throw;
-        }
+            var (enrolled, treated, seen, out_, count) = InSilicoTrial.Enrol(population, design, t, seed);
+            analyses[t] = endpoint.Analyse(enrolled, treated);
+            screenedCount[t] = count;
+            screened[t] = seen;
+            excluded[t] = out_;
+        });
         int rejected = 0, undefined = 0;
         double estimate = 0, events = 0;
         foreach (var a in analyses)
