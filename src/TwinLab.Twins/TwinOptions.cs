@@ -73,7 +73,8 @@ public sealed record TwinOptions
     public int MetropolisSteps { get; init; } = 2;
 
     /// <summary>The prior density of the estimated parameters, needed by <see cref="RejuvenationMove.MetropolisHastings"/>;
-    /// <see cref="Twin.FromPrior"/> fills it in when it is null.</summary>
+    /// <see cref="Twin.FromPrior"/> fills it in when it is null. For a twin started from samples it must be the density
+    /// those samples represent (the moves target it times the likelihood of the observations this twin assimilates).</summary>
     public JointPrior? Prior { get; init; }
 
     /// <summary>The central probability of forecast intervals used by the coverage trigger (default 0.95).</summary>
