@@ -13,8 +13,10 @@ internal static class Propagator
     /// saving at <paramref name="saveAt"/>. Boluses of <paramref name="treatments"/> at times in [start, end) are
     /// given; a dose at <paramref name="end"/> belongs to the next interval, so a measurement at a dose time is
     /// taken before the dose.</summary>
+    /// <remarks>The particles' parameters and states are the twin's unless <paramref name="parameterMatrix"/> and
+    /// <paramref name="stateMatrix"/> (same shapes) are given.</remarks>
     public static Result Run(Twin twin, double start, double end, double[] saveAt, IReadOnlyList<Treatment> treatments,
-        IReadOnlyDictionary<string, double>? overrides)
+        IReadOnlyDictionary<string, double>? overrides, double[,]? parameterMatrix = null, double[,]? stateMatrix = null)
     {
         var model = twin.Model;
         var n = twin.Count;
@@ -49,8 +51,8 @@ internal static class Propagator
         {
             throw new ArgumentException($"The twin's particles cannot be run from t={start} to t={end}: {e.Message}", e);
         }
-        var parameterMatrix = twin.ParameterMatrix;
-        var stateMatrix = twin.StateMatrix;
+        parameterMatrix ??= twin.ParameterMatrix;
+        stateMatrix ??= twin.StateMatrix;
         var columns = new Dictionary<string, double[]>(StringComparer.Ordinal);
         foreach (var name in twin.Estimated)
         {

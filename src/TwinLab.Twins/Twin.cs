@@ -51,7 +51,8 @@ public sealed partial class Twin
     public static Twin FromPrior(Model model, JointPrior prior, int particles, TwinOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return FromParticles(model, ParticleEnsemble.FromPrior(prior, particles, options.Seed), options);
+        ArgumentNullException.ThrowIfNull(prior);
+        return FromParticles(model, ParticleEnsemble.FromPrior(prior, particles, options.Seed), options.Prior is null ? options with { Prior = prior } : options);
     }
 
     /// <summary>A twin from weighted parameter samples, e.g. the posterior of a calibration on earlier data or a
@@ -79,6 +80,15 @@ public sealed partial class Twin
             if (!model.States.Any(s => s.Name == name) && !model.Observables.Any(o => o.Name == name))
             {
                 throw new ArgumentException($"The noise model '{name}' names no state or observable of model '{model.Name}'.", nameof(options));
+            }
+        }
+        if (options.Method == AssimilationMethod.ParticleFilter && options.Rejuvenation == RejuvenationMove.MetropolisHastings)
+        {
+            var prior = options.Prior ?? throw new ArgumentException(
+                "Metropolis–Hastings rejuvenation needs the prior density: create the twin with Twin.FromPrior or set TwinOptions.Prior.", nameof(options));
+            if (prior.Dimension != particles.Names.Count || particles.Names.Any(name => prior.IndexOf(name) < 0))
+            {
+                throw new ArgumentException($"TwinOptions.Prior covers {string.Join(", ", prior.Names)}; it must cover exactly the estimated parameters {string.Join(", ", particles.Names)}.", nameof(options));
             }
         }
         var n = particles.Count;
@@ -523,6 +533,16 @@ public sealed partial class Twin
                     zr[i, j] = z[index[i], j];
                 }
             }
+            if (Options.Rejuvenation == RejuvenationMove.MetropolisHastings)
+            {
+                Array.Fill(weights, 1.0 / n);
+                var (acceptance, moveFailures) = MetropolisMove(step, [.. Observations, observation], parameters, states);
+                return new AssimilationRecord(step, observation, AssimilationMethod.ParticleFilter, 0, 0, 0, 0, logLikelihood, ess, true, 0, 0)
+                {
+                    MoveAcceptance = acceptance,
+                    MoveFailedTrajectories = moveFailures,
+                };
+            }
             if (Options.LiuWestDiscount < 1)
             {
                 var delta = Options.LiuWestDiscount;
@@ -560,6 +580,174 @@ public sealed partial class Twin
             resampled = true;
         }
         return new AssimilationRecord(step, observation, AssimilationMethod.ParticleFilter, 0, 0, 0, 0, logLikelihood, ess, resampled, 0, zeroed);
+    }
+
+    /// <summary>Resample-move rejuvenation: <see cref="TwinOptions.MetropolisSteps"/> random-walk Metropolis–Hastings
+    /// steps per particle targeting prior(θ) Πⱼ p(yⱼ | θ), each proposal solved from the start time through every
+    /// observation so far. Proposal i of move m at step k uses the stream (seed, "twin.move.k.m", i).</summary>
+    private (double Acceptance, int Failed) MetropolisMove(int step, IReadOnlyList<Observation> observations, double[,] parameters, double[,] states)
+    {
+        var prior = Options.Prior!;
+        var n = Count;
+        var d = Estimated.Count;
+        var index = Estimated.Select(Model.ParameterIndex).ToArray();
+        var priorIndex = Estimated.Select(prior.IndexOf).ToArray();
+        // The particles on the filter's scale, and their covariance (equal weights after resampling).
+        var u = new double[n, d];
+        var mean = new double[d];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < d; j++)
+            {
+                u[i, j] = _logScale[j] ? Math.Log(parameters[i, index[j]]) : parameters[i, index[j]];
+                mean[j] += u[i, j] / n;
+            }
+        }
+        var covariance = Matrix<double>.Build.Dense(d, d);
+        for (var a = 0; a < d; a++)
+        {
+            for (var b = 0; b <= a; b++)
+            {
+                var c = 0.0;
+                for (var i = 0; i < n; i++)
+                {
+                    c += (u[i, a] - mean[a]) * (u[i, b] - mean[b]);
+                }
+                covariance[a, b] = covariance[b, a] = c / (n - 1);
+            }
+        }
+        var scale = 2.38 / Math.Sqrt(d);
+        var evd = covariance.Evd(Symmetricity.Symmetric);
+        var root = Matrix<double>.Build.Dense(d, d);
+        for (var k = 0; k < d; k++)
+        {
+            var lambda = Math.Max(evd.EigenValues[k].Real, 0);
+            for (var a = 0; a < d; a++)
+            {
+                root[a, k] = scale * evd.EigenVectors[a, k] * Math.Sqrt(lambda);
+            }
+        }
+        var (current, _, _) = LogTarget(prior, index, priorIndex, observations, parameters);
+        var accepted = 0;
+        var failed = 0;
+        var xi = new double[d];
+        var theta = new double[d];
+        for (var m = 0; m < Options.MetropolisSteps; m++)
+        {
+            var proposal = (double[,])parameters.Clone();
+            var uniforms = new double[n];
+            for (var i = 0; i < n; i++)
+            {
+                var stream = RandomStream.For(Options.Seed, $"twin.move.{step}.{m}", (ulong)i);
+                stream.FillNormal(xi);
+                uniforms[i] = stream.NextDouble();
+                for (var a = 0; a < d; a++)
+                {
+                    var v = 0.0;
+                    for (var k = 0; k < d; k++)
+                    {
+                        v += root[a, k] * xi[k];
+                    }
+                    v += u[i, a];
+                    proposal[i, index[a]] = _logScale[a] ? Math.Exp(v) : v;
+                    theta[a] = v;
+                }
+            }
+            var (target, endStates, failedNow) = LogTarget(prior, index, priorIndex, observations, proposal);
+            failed += failedNow;
+            for (var i = 0; i < n; i++)
+            {
+                if (double.IsNegativeInfinity(target[i]) || !(Math.Log(uniforms[i]) < target[i] - current[i]))
+                {
+                    continue;
+                }
+                accepted++;
+                current[i] = target[i];
+                for (var a = 0; a < d; a++)
+                {
+                    parameters[i, index[a]] = proposal[i, index[a]];
+                    u[i, a] = _logScale[a] ? Math.Log(proposal[i, index[a]]) : proposal[i, index[a]];
+                }
+                for (var s = 0; s < Model.States.Count; s++)
+                {
+                    states[i, s] = endStates[i, s];
+                }
+            }
+        }
+        return ((double)accepted / (n * Options.MetropolisSteps), failed);
+    }
+
+    /// <summary>log prior + log likelihood of every observation + the log Jacobian of the log scale, for each row of
+    /// <paramref name="parameters"/>, by solving from the start time observation after observation exactly as the
+    /// filter does (doses in [tₖ, tₖ₊₁)); also the states at the last observation and the failed trajectories.</summary>
+    private (double[] LogTarget, double[,] States, int Failed) LogTarget(JointPrior prior, int[] index, int[] priorIndex,
+        IReadOnlyList<Observation> observations, double[,] parameters)
+    {
+        var n = Count;
+        var d = index.Length;
+        var target = new double[n];
+        var values = new double[d];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < d; j++)
+            {
+                values[priorIndex[j]] = parameters[i, index[j]];
+            }
+            target[i] = prior.LogDensity(values);
+            for (var j = 0; j < d; j++)
+            {
+                target[i] += _logScale[j] ? Math.Log(parameters[i, index[j]]) : 0;
+            }
+        }
+        var states = new double[n, Model.States.Count];
+        var row = new double[parameters.GetLength(1)];
+        for (var i = 0; i < n; i++)
+        {
+            for (var p = 0; p < row.Length; p++)
+            {
+                row[p] = parameters[i, p];
+            }
+            var initial = Model.Compiled.Initial(row);
+            for (var s = 0; s < initial.Length; s++)
+            {
+                states[i, s] = initial[s];
+            }
+        }
+        var time = Options.StartTime;
+        var treatments = Options.Treatments ?? Model.Treatments;
+        var failed = new bool[n];
+        foreach (var o in observations)
+        {
+            if (o.Time > time)
+            {
+                var run = Propagator.Run(this, time, o.Time, [o.Time], treatments, null, parameters, states);
+                for (var i = 0; i < n; i++)
+                {
+                    failed[i] |= !run.Succeeded[i];
+                    for (var s = 0; s < Model.States.Count; s++)
+                    {
+                        states[i, s] = run.Succeeded[i] ? run.States[i][0, s] : states[i, s];
+                    }
+                }
+                time = o.Time;
+            }
+            var noise = Options.Noise[o.Name];
+            var measured = MeasuredValues(o.Name, o.Time, states, parameters);
+            for (var i = 0; i < n; i++)
+            {
+                target[i] += noise.LogLikelihood(o.Value, measured[i]);
+            }
+        }
+        var count = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (failed[i] || double.IsNaN(target[i]))
+            {
+                target[i] = double.NegativeInfinity;
+                count++;
+            }
+        }
+        return (target, states, count);
     }
 
     internal double[] MeasuredValues(string name, double time, double[,] states, double[,] parameters)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TwinLab.Core.Distributions;
 using TwinLab.Core.Modelling;
 using TwinLab.Simulation;
 
@@ -12,8 +13,23 @@ public enum AssimilationMethod
     EnsembleKalmanFilter,
 
     /// <summary>Bootstrap particle filter (Gordon, Salmond and Smith 1993) with systematic resampling when the
-    /// effective sample size falls below a threshold and Liu–West kernel-shrinkage rejuvenation (Liu and West 2001).</summary>
+    /// effective sample size falls below a threshold, then rejuvenation by the Liu–West kernel (Liu and West 2001) or by
+    /// Metropolis–Hastings moves on the current posterior (see <see cref="TwinOptions.Rejuvenation"/>).</summary>
     ParticleFilter,
+}
+
+/// <summary>How the particle filter restores diversity after resampling (duplicated particles).</summary>
+public enum RejuvenationMove
+{
+    /// <summary>The Liu–West kernel (Liu and West 2001): shrink towards the mean and add Gaussian noise, keeping the
+    /// mean and covariance of the cloud; cheap, but it approximates the posterior and moves states as well.</summary>
+    LiuWest,
+
+    /// <summary>Resample-move (Gilks and Berzuini 2001): Metropolis–Hastings steps that target the current posterior
+    /// p(θ | y₁…yₖ) ∝ prior(θ) Πⱼ p(yⱼ | θ) exactly. Each proposal re-solves the model from the start time through
+    /// every observation so far, so the model is treated as deterministic given its parameters; the prior density
+    /// must be known (<see cref="TwinOptions.Prior"/>).</summary>
+    MetropolisHastings,
 }
 
 /// <summary>Settings of a <see cref="Twin"/>.</summary>
@@ -47,6 +63,20 @@ public sealed record TwinOptions
     /// and covariance. 1 turns rejuvenation off. Default 0.98.</summary>
     public double LiuWestDiscount { get; init; } = 0.98;
 
+    /// <summary>The rejuvenation after resampling (particle filter): <see cref="RejuvenationMove.LiuWest"/> (default)
+    /// or <see cref="RejuvenationMove.MetropolisHastings"/>.</summary>
+    public RejuvenationMove Rejuvenation { get; init; } = RejuvenationMove.LiuWest;
+
+    /// <summary>Metropolis–Hastings steps per resampling (default 2). Each proposes θ' = θ + s L ξ on the filter's
+    /// scale (logarithm for positive parameters), L L^T the particles' covariance, s = 2.38/√d (Roberts, Gelman and
+    /// Gilks 1997), and accepts with the prior, likelihood and Jacobian ratio.</summary>
+    public int MetropolisSteps { get; init; } = 2;
+
+    /// <summary>The prior density of the estimated parameters, needed by <see cref="RejuvenationMove.MetropolisHastings"/>;
+    /// <see cref="Twin.FromPrior"/> fills it in when it is null. For a twin started from samples it must be the density
+    /// those samples represent (the moves target it times the likelihood of the observations this twin assimilates).</summary>
+    public JointPrior? Prior { get; init; }
+
     /// <summary>The central probability of forecast intervals used by the coverage trigger (default 0.95).</summary>
     public double IntervalLevel { get; init; } = 0.95;
 
@@ -77,6 +107,10 @@ public sealed record TwinOptions
         if (!(OutOfRangeTolerance >= 0 && OutOfRangeTolerance < 1))
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"OutOfRangeTolerance is {OutOfRangeTolerance}; give a share in [0, 1)."));
+        }
+        if (MetropolisSteps < 1)
+        {
+            throw new ArgumentException($"MetropolisSteps is {MetropolisSteps}; give at least 1.");
         }
         if (Threads < 1)
         {

@@ -28,4 +28,24 @@ public sealed class TrialCommandTests
         Assert.Equal(ExitCodes.Usage, bad.ExitCode);
         Assert.Contains("correlation", bad.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Events_follow_Schoenfeld_and_proportions_the_two_proportion_formula()
+    {
+        // Hand-computed (docs/methods/twins-and-trials.md): HR 0.7, 80 %, 5 %: 246.79 → 247 events; with an event
+        // probability of 0.5, 493.58 → 494 subjects, 247 per arm.
+        var events = CliRun.Of("trial", "events", "--hazard-ratio", "0.7", "--event-probability", "0.5");
+        Assert.Equal(ExitCodes.Success, events.ExitCode);
+        Assert.Equal(["EVENTS", "EXACT_EVENTS", "CONTROL", "TREATMENT", "TOTAL"], events.OutputLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["247", "246.79", "247", "247", "494"], events.OutputLines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var only = CliRun.Of("trial", "events", "--hazard-ratio", "0.5");
+        Assert.Equal(["66", "65.35"], only.OutputLines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(ExitCodes.Usage, CliRun.Of("trial", "events", "--hazard-ratio", "1").ExitCode);
+        // 0.3 against 0.5: 92.9996 → 93 per arm.
+        var proportions = CliRun.Of("trial", "proportions", "--control", "0.3", "--treated", "0.5");
+        Assert.Equal(["93", "93", "186", "93.00"], proportions.OutputLines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var bad = CliRun.Of("trial", "proportions", "--control", "0.3", "--treated", "1.2");
+        Assert.Equal(ExitCodes.Usage, bad.ExitCode);
+        Assert.Contains("proportions", bad.Error, StringComparison.Ordinal);
+    }
 }

@@ -6,7 +6,9 @@ using TwinLab.Twins.Trials;
 namespace TwinLab.Cli.Commands;
 
 /// <summary><c>twinlab trial samplesize --effect D --sd S [--power P] [--alpha A] [--procova-rho R] [--ratio K]</c>:
-/// the Guenther–Schouten sample sizes of a two-arm trial, unadjusted and with prognostic covariate adjustment.</summary>
+/// the Guenther–Schouten sample sizes of a two-arm trial, unadjusted and with prognostic covariate adjustment;
+/// <c>twinlab trial events --hazard-ratio HR [--event-probability Q]</c>: Schoenfeld's events (and subjects) for the
+/// log-rank test; <c>twinlab trial proportions --control PC --treated PT</c>: sizes for a responder endpoint.</summary>
 /// <param name="output">Where the sizes are written.</param>
 internal sealed class TrialCommand(TextWriter output) : CliCommand(output)
 {
@@ -27,8 +29,24 @@ internal sealed class TrialCommand(TextWriter output) : CliCommand(output)
             effect, sd, power, alpha, rho, ratio,
         };
         sampleSize.SetAction(r => Execute(r.GetValue(effect), r.GetValue(sd), r.GetValue(power), r.GetValue(alpha), r.GetValue(rho), r.GetValue(ratio)));
+        var hazardRatio = new Option<double>("--hazard-ratio") { Description = "The hazard ratio treatment/control to detect.", Required = true };
+        var eventProbability = new Option<double?>("--event-probability") { Description = "The probability that a subject has an event during follow-up (adds the subjects needed)." };
+        var events = new Command("events", "Events needed by a two-sided log-rank test (Schoenfeld), and the subjects for a given event probability.")
+        {
+            hazardRatio, eventProbability, power, alpha, ratio,
+        };
+        events.SetAction(r => ExecuteEvents(r.GetValue(hazardRatio), r.GetValue(eventProbability), r.GetValue(power), r.GetValue(alpha), r.GetValue(ratio)));
+        var controlProportion = new Option<double>("--control") { Description = "The response proportion under control.", Required = true };
+        var treatedProportion = new Option<double>("--treated") { Description = "The response proportion under treatment.", Required = true };
+        var proportions = new Command("proportions", "Sample sizes per arm and in total for a responder endpoint (two-proportion chi-square test without continuity correction).")
+        {
+            controlProportion, treatedProportion, power, alpha, ratio,
+        };
+        proportions.SetAction(r => ExecuteProportions(r.GetValue(controlProportion), r.GetValue(treatedProportion), r.GetValue(power), r.GetValue(alpha), r.GetValue(ratio)));
         var command = new Command(Name, "In-silico trial design.");
         command.Subcommands.Add(sampleSize);
+        command.Subcommands.Add(events);
+        command.Subcommands.Add(proportions);
         return command;
     }
 
@@ -63,6 +81,69 @@ internal sealed class TrialCommand(TextWriter output) : CliCommand(output)
             table.AddRow("procova", Text(adjusted.Control), Text(adjusted.Treatment), Text(adjusted.Total),
                 adjusted.VarianceFactor.ToString("G6", CultureInfo.InvariantCulture));
         }
+        table.Write(Output);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Writes Schoenfeld's events, and the subjects when an event probability is given.</summary>
+    /// <param name="hazardRatio">The hazard ratio to detect.</param>
+    /// <param name="eventProbability">The probability of an event during follow-up, or null.</param>
+    /// <param name="power">1 − β.</param>
+    /// <param name="alpha">Two-sided α.</param>
+    /// <param name="ratio">k = treatment/control.</param>
+    /// <returns><see cref="ExitCodes.Success"/>.</returns>
+    public int ExecuteEvents(double hazardRatio, double? eventProbability, double power, double alpha, double ratio)
+    {
+        double exact;
+        try
+        {
+            exact = SampleSize.LogRankEvents(hazardRatio, power, alpha, ratio);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+        var needed = (int)Math.Ceiling(exact - 1e-9);
+        if (eventProbability is not { } q)
+        {
+            var only = new TextTable("EVENTS", "EXACT_EVENTS");
+            only.AddRow(Text(needed), exact.ToString("F2", CultureInfo.InvariantCulture));
+            only.Write(Output);
+            return ExitCodes.Success;
+        }
+        if (!(q > 0 && q <= 1))
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"The event probability is {q}; give a probability in (0, 1]."));
+        }
+        var subjects = (int)Math.Ceiling((exact / q) - 1e-9);
+        var control = (int)Math.Ceiling((subjects / (1 + ratio)) - 1e-9);
+        var treatment = (int)Math.Ceiling((ratio * control) - 1e-9);
+        var table = new TextTable("EVENTS", "EXACT_EVENTS", "CONTROL", "TREATMENT", "TOTAL");
+        table.AddRow(Text(needed), exact.ToString("F2", CultureInfo.InvariantCulture), Text(control), Text(treatment), Text(control + treatment));
+        table.Write(Output);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Writes the sizes for comparing two proportions.</summary>
+    /// <param name="controlProportion">p_c.</param>
+    /// <param name="treatedProportion">p_t.</param>
+    /// <param name="power">1 − β.</param>
+    /// <param name="alpha">Two-sided α.</param>
+    /// <param name="ratio">k = treatment/control.</param>
+    /// <returns><see cref="ExitCodes.Success"/>.</returns>
+    public int ExecuteProportions(double controlProportion, double treatedProportion, double power, double alpha, double ratio)
+    {
+        ArmSizes sizes;
+        try
+        {
+            sizes = SampleSize.TwoProportions(controlProportion, treatedProportion, power, alpha, ratio);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+        var table = new TextTable("CONTROL", "TREATMENT", "TOTAL", "EXACT_CONTROL");
+        table.AddRow(Text(sizes.Control), Text(sizes.Treatment), Text(sizes.Total), sizes.ExactControl.ToString("F2", CultureInfo.InvariantCulture));
         table.Write(Output);
         return ExitCodes.Success;
     }

@@ -55,4 +55,11 @@ public sealed record AssimilationRecord(
     double EffectiveSampleSizeBefore,
     bool Resampled,
     int FailedTrajectories,
-    int NegativeStatesSetToZero);
+    int NegativeStatesSetToZero)
+{
+    /// <summary>The share of Metropolis–Hastings proposals accepted by the rejuvenation move (NaN when none was made).</summary>
+    public double MoveAcceptance { get; init; } = double.NaN;
+
+    /// <summary>Proposals whose trajectory failed during the move (rejected; counted, never hidden).</summary>
+    public int MoveFailedTrajectories { get; init; }
+}

@@ -11,7 +11,57 @@ namespace TwinLab.Twins.Trials;
 /// <param name="ControlOutcome">The endpoint if given the control.</param>
 /// <param name="TreatedOutcome">The endpoint if given the treatment.</param>
 /// <param name="Subgroup">A subgroup label (e.g. sex or age band), or empty.</param>
-public sealed record VirtualSubject(IReadOnlyList<double> Covariates, double ControlOutcome, double TreatedOutcome, string Subgroup = "");
+/// <remarks>For a time-to-event endpoint the subject also carries <see cref="Events"/>: when the event (e.g. a state
+/// crossing a threshold, or progression) happens under each arm, and when the subject drops out.</remarks>
+public sealed record VirtualSubject(IReadOnlyList<double> Covariates, double ControlOutcome, double TreatedOutcome, string Subgroup = "")
+{
+    /// <summary>Event and dropout times, for time-to-event endpoints; null when the population simulates none.</summary>
+    public EventTimes? Events { get; init; }
+}
+
+/// <summary>A virtual subject's potential event times, measured from randomisation.</summary>
+/// <param name="Control">When the event happens under control (<see cref="double.PositiveInfinity"/>: never).</param>
+/// <param name="Treated">When the event happens under treatment (<see cref="double.PositiveInfinity"/>: never).</param>
+/// <param name="Dropout">When the subject leaves the trial, whatever the arm (<see cref="double.PositiveInfinity"/>: never).</param>
+public sealed record EventTimes(double Control, double Treated, double Dropout = double.PositiveInfinity)
+{
+    /// <summary>The first time a trajectory reaches a threshold, linearly interpolated between samples: the event
+    /// "a state crossing a threshold" from a simulated trajectory.</summary>
+    /// <param name="times">Increasing sample times.</param>
+    /// <param name="values">The state at those times.</param>
+    /// <param name="threshold">The threshold.</param>
+    /// <param name="upwards">True: the event is the value rising to the threshold or above; false: falling to it or below.</param>
+    /// <returns>The crossing time, the first sample time if the value is already past the threshold there, or
+    /// <see cref="double.PositiveInfinity"/> when it never crosses within the samples.</returns>
+    public static double FirstCrossing(IReadOnlyList<double> times, IReadOnlyList<double> values, double threshold, bool upwards = true)
+    {
+        ArgumentNullException.ThrowIfNull(times);
+        ArgumentNullException.ThrowIfNull(values);
+        if (times.Count != values.Count || times.Count == 0)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Give one value per time and at least one sample ({times.Count} times, {values.Count} values)."));
+        }
+        bool Past(double v) => upwards ? v >= threshold : v <= threshold;
+        if (Past(values[0]))
+        {
+            return times[0];
+        }
+        for (var k = 1; k < times.Count; k++)
+        {
+            if (!(times[k] > times[k - 1]))
+            {
+                throw new ArgumentException($"Sample times must increase; time {k} does not.", nameof(times));
+            }
+            if (Past(values[k]))
+            {
+                var f = (threshold - values[k - 1]) / (values[k] - values[k - 1]);
+                return times[k - 1] + (f * (times[k] - times[k - 1]));
+            }
+        }
+        return double.PositiveInfinity;
+    }
+}
 
 /// <summary>Draws one virtual subject from a population, using only the given stream (so subjects are reproducible).</summary>
 /// <param name="stream">The random stream to draw from.</param>
@@ -145,40 +195,10 @@ public static class InSilicoTrial
         var screened = new Dictionary<string, long>[trials];
         var excluded = new Dictionary<string, long>[trials];
         var screenedCount = new long[trials];
-        Parallel.For(0, trials, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount }, t =>
+        ForEachTrial(trials, threads, t =>
         {
-            var stream = RandomStream.For(seed, "trial.simulation", (ulong)t);
-            var enrolled = new List<VirtualSubject>(n);
-            var seen = new Dictionary<string, long>(StringComparer.Ordinal);
-            var out_ = new Dictionary<string, long>(StringComparer.Ordinal);
-            while (enrolled.Count < n)
-            {
-                if (screenedCount[t] >= (long)MaximumScreeningFactor * n)
-                {
-                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                        $"Trial {t} screened {screenedCount[t]} subjects and enrolled only {enrolled.Count} of {n}: the eligibility criteria exclude almost everyone."));
-                }
-                var subject = population(ref stream);
-                screenedCount[t]++;
-                seen[subject.Subgroup] = seen.GetValueOrDefault(subject.Subgroup) + 1;
-                if (design.Eligibility is { } eligible && !eligible(subject))
-                {
-                    out_[subject.Subgroup] = out_.GetValueOrDefault(subject.Subgroup) + 1;
-                    continue;
-                }
-                enrolled.Add(subject);
-            }
-            // Complete randomisation to fixed arm sizes: a Fisher–Yates permutation of the arm labels.
-            var treated = new bool[n];
-            for (var i = 0; i < design.Treatment; i++)
-            {
-                treated[i] = true;
-            }
-            for (var i = n - 1; i > 0; i--)
-            {
-                var j = (int)stream.NextUInt32((uint)(i + 1));
-                (treated[i], treated[j]) = (treated[j], treated[i]);
-            }
+            var (enrolled, treated, seen, out_, count) = Enrol(population, design, t, seed);
+            screenedCount[t] = count;
             var y = new double[n];
             for (var i = 0; i < n; i++)
             {
@@ -200,6 +220,62 @@ public static class InSilicoTrial
             screenedCount.Average(), Merge(excluded), Merge(screened));
     }
 
+    /// <summary>Runs trial 0 … trials − 1 in parallel; a failing trial's own exception (bad input from the population,
+    /// the eligibility criteria or the endpoint) is rethrown as it is rather than wrapped.</summary>
+    internal static void ForEachTrial(int trials, int threads, Action<int> body)
+    {
+        try
+        {
+            Parallel.For(0, trials, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount }, body);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
+        }
+    }
+
+    /// <summary>Screens subjects for trial t until both arms are full and randomises them to fixed arm sizes (a
+    /// Fisher–Yates permutation of the arm labels), all from the stream (seed, "trial.simulation", t).</summary>
+    internal static (List<VirtualSubject> Enrolled, bool[] Treated, Dictionary<string, long> Screened, Dictionary<string, long> Excluded, long Count)
+        Enrol(SubjectGenerator population, TrialDesign design, int t, ulong seed)
+    {
+        var n = design.Control + design.Treatment;
+        var stream = RandomStream.For(seed, "trial.simulation", (ulong)t);
+        var enrolled = new List<VirtualSubject>(n);
+        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+        var excluded = new Dictionary<string, long>(StringComparer.Ordinal);
+        long count = 0;
+        while (enrolled.Count < n)
+        {
+            if (count >= (long)MaximumScreeningFactor * n)
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"Trial {t} screened {count} subjects and enrolled only {enrolled.Count} of {n}: the eligibility criteria exclude almost everyone."));
+            }
+            var subject = population(ref stream);
+            count++;
+            seen[subject.Subgroup] = seen.GetValueOrDefault(subject.Subgroup) + 1;
+            if (design.Eligibility is { } eligible && !eligible(subject))
+            {
+                excluded[subject.Subgroup] = excluded.GetValueOrDefault(subject.Subgroup) + 1;
+                continue;
+            }
+            enrolled.Add(subject);
+        }
+        var treated = new bool[n];
+        for (var i = 0; i < design.Treatment; i++)
+        {
+            treated[i] = true;
+        }
+        for (var i = n - 1; i > 0; i--)
+        {
+            var j = (int)stream.NextUInt32((uint)(i + 1));
+            (treated[i], treated[j]) = (treated[j], treated[i]);
+        }
+        return (enrolled, treated, seen, excluded, count);
+    }
+
     /// <summary>The exact (Clopper–Pearson) 95 % interval of a binomial proportion.</summary>
     /// <param name="successes">Successes.</param>
     /// <param name="trials">Trials.</param>
@@ -210,7 +286,7 @@ public static class InSilicoTrial
         return (lower, upper);
     }
 
-    private static SortedDictionary<string, long> Merge(Dictionary<string, long>[] parts)
+    internal static SortedDictionary<string, long> Merge(Dictionary<string, long>[] parts)
     {
         var result = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var part in parts)
@@ -221,5 +297,63 @@ public static class InSilicoTrial
             }
         }
         return result;
+    }
+}
+
+/// <summary>Simulation of many in-silico trials for any endpoint.</summary>
+public static class EndpointTrial
+{
+    /// <summary>Runs <paramref name="trials"/> trials of a design with an endpoint: each screens and randomises subjects
+    /// as <see cref="InSilicoTrial.Simulate"/> does (trial t from the stream (seed, "trial.simulation", t), so with the
+    /// same seed every endpoint sees the same subjects and arms) and analyses the endpoint. Results do not depend on
+    /// the thread count.</summary>
+    /// <param name="population">The virtual population.</param>
+    /// <param name="design">The design (arm sizes, α, eligibility).</param>
+    /// <param name="endpoint">The endpoint and its analysis.</param>
+    /// <param name="trials">How many trials.</param>
+    /// <param name="seed">The seed.</param>
+    /// <param name="threads">Worker threads (0: all cores).</param>
+    public static EndpointSimulationResult Simulate(SubjectGenerator population, TrialDesign design, Endpoint endpoint, int trials, ulong seed, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(population);
+        ArgumentNullException.ThrowIfNull(design);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        design.Validate();
+        (endpoint as TimeToEventEndpoint)?.Validate();
+        if (trials < 1)
+        {
+            throw new ArgumentException("Simulate at least one trial.", nameof(trials));
+        }
+        var analyses = new EndpointAnalysis[trials];
+        var screened = new Dictionary<string, long>[trials];
+        var excluded = new Dictionary<string, long>[trials];
+        var screenedCount = new long[trials];
+        InSilicoTrial.ForEachTrial(trials, threads, t =>
+        {
+            var (enrolled, treated, seen, out_, count) = InSilicoTrial.Enrol(population, design, t, seed);
+            analyses[t] = endpoint.Analyse(enrolled, treated);
+            screenedCount[t] = count;
+            screened[t] = seen;
+            excluded[t] = out_;
+        });
+        int rejected = 0, undefined = 0;
+        double estimate = 0, events = 0;
+        foreach (var a in analyses)
+        {
+            rejected += a.PValue < design.Alpha ? 1 : 0;
+            if (double.IsNaN(a.Estimate))
+            {
+                undefined++;
+            }
+            else
+            {
+                estimate += a.Estimate;
+            }
+            events += a.Events;
+        }
+        var meanEvents = events / trials;
+        return new EndpointSimulationResult(endpoint.Description, trials, (double)rejected / trials, InSilicoTrial.ClopperPearson(rejected, trials),
+            undefined == trials ? double.NaN : estimate / (trials - undefined), undefined, meanEvents,
+            meanEvents / (design.Control + design.Treatment), screenedCount.Average(), InSilicoTrial.Merge(excluded), InSilicoTrial.Merge(screened));
     }
 }

@@ -71,4 +71,95 @@ public static class SampleSize
         var control = (int)Math.Ceiling(n - 1e-9);
         return new ArmSizes(control, (int)Math.Ceiling((k * control) - 1e-9), n, factor);
     }
+
+    /// <summary>
+    /// The sample size of a two-sided comparison of two proportions by the pooled z (chi-square) test without
+    /// continuity correction (Fleiss, Levin and Paik 2003, eq. 4.14 with allocation ratio k = treatment/control):
+    /// <c>n_c = [z₁₋α/₂ sqrt(p̄ q̄ (1 + 1/k)) + z₁₋β sqrt(p_c q_c + p_t q_t / k)]² / (p_t − p_c)²</c>,
+    /// p̄ = (p_c + k p_t)/(1 + k), q = 1 − p.
+    /// </summary>
+    /// <param name="controlProportion">p_c, the response proportion under control, in (0, 1).</param>
+    /// <param name="treatedProportion">p_t, under treatment, in (0, 1) and different from p_c.</param>
+    /// <param name="power">1 − β.</param>
+    /// <param name="alpha">Two-sided α.</param>
+    /// <param name="ratio">k = treatment/control.</param>
+    public static ArmSizes TwoProportions(double controlProportion, double treatedProportion, double power = 0.8, double alpha = 0.05, double ratio = 1)
+    {
+        if (!(controlProportion > 0 && controlProportion < 1) || !(treatedProportion > 0 && treatedProportion < 1) || controlProportion == treatedProportion)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"The proportions must lie in (0, 1) and differ; got control {controlProportion}, treated {treatedProportion}."));
+        }
+        ValidateLevels(power, alpha, ratio);
+        var za = -ExcelFunctions.NormSInv(alpha / 2);
+        var zb = ExcelFunctions.NormSInv(power);
+        var k = ratio;
+        var pc = controlProportion;
+        var pt = treatedProportion;
+        var pooled = (pc + (k * pt)) / (1 + k);
+        var root = (za * Math.Sqrt(pooled * (1 - pooled) * (1 + (1 / k)))) + (zb * Math.Sqrt((pc * (1 - pc)) + (pt * (1 - pt) / k)));
+        var n = root * root / ((pt - pc) * (pt - pc));
+        var control = (int)Math.Ceiling(n - 1e-9);
+        return new ArmSizes(control, (int)Math.Ceiling((k * control) - 1e-9), n, 1);
+    }
+
+    /// <summary>
+    /// Schoenfeld's (1981) number of events a two-sided log-rank test needs to detect a hazard ratio with a given
+    /// power: <c>D = (z₁₋α/₂ + z₁₋β)² / (π(1 − π) log(HR)²)</c>, π = k/(1 + k) the share randomised to treatment
+    /// (at 1:1, 4(z₁₋α/₂ + z₁₋β)²/log(HR)²). The subjects needed are D divided by the probability of an event during
+    /// follow-up.
+    /// </summary>
+    /// <param name="hazardRatio">The hazard ratio treated/control to detect (positive, not 1).</param>
+    /// <param name="power">1 − β.</param>
+    /// <param name="alpha">Two-sided α.</param>
+    /// <param name="ratio">k = treatment/control.</param>
+    /// <returns>The exact (unrounded) number of events; round up to plan.</returns>
+    public static double LogRankEvents(double hazardRatio, double power = 0.8, double alpha = 0.05, double ratio = 1)
+    {
+        ValidateHazardRatio(hazardRatio);
+        ValidateLevels(power, alpha, ratio);
+        var z = -ExcelFunctions.NormSInv(alpha / 2) + ExcelFunctions.NormSInv(power);
+        var share = ratio / (1 + ratio);
+        var log = Math.Log(hazardRatio);
+        return z * z / (share * (1 - share) * log * log);
+    }
+
+    /// <summary>The power of the two-sided log-rank test after <paramref name="events"/> events by Schoenfeld's
+    /// approximation: Φ(sqrt(D π(1 − π)) |log HR| − z₁₋α/₂) (the far tail, below α/2, is ignored).</summary>
+    /// <param name="hazardRatio">The true hazard ratio treated/control (positive, not 1).</param>
+    /// <param name="events">D, the number of events (positive).</param>
+    /// <param name="alpha">Two-sided α.</param>
+    /// <param name="ratio">k = treatment/control.</param>
+    public static double LogRankPower(double hazardRatio, double events, double alpha = 0.05, double ratio = 1)
+    {
+        ValidateHazardRatio(hazardRatio);
+        ValidateLevels(0.5, alpha, ratio);
+        if (!(events > 0) || !double.IsFinite(events))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The number of events must be positive; got {events}."), nameof(events));
+        }
+        var share = ratio / (1 + ratio);
+        return Twin.StandardNormalCdf((Math.Sqrt(events * share * (1 - share)) * Math.Abs(Math.Log(hazardRatio))) + ExcelFunctions.NormSInv(alpha / 2));
+    }
+
+    private static void ValidateHazardRatio(double hazardRatio)
+    {
+        if (!(hazardRatio > 0) || !double.IsFinite(hazardRatio) || hazardRatio == 1)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"The hazard ratio must be positive, finite and different from 1; got {hazardRatio}."), nameof(hazardRatio));
+        }
+    }
+
+    private static void ValidateLevels(double power, double alpha, double ratio)
+    {
+        if (!(power > 0 && power < 1) || !(alpha > 0 && alpha < 1))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Power ({power}) and alpha ({alpha}) must lie in (0, 1)."));
+        }
+        if (!(ratio > 0) || !double.IsFinite(ratio))
+        {
+            throw new ArgumentException("The allocation ratio must be positive.", nameof(ratio));
+        }
+    }
 }
