@@ -21,7 +21,7 @@ public sealed class EndpointTests(ITestOutputHelper output)
             var e = -Math.Log(s.NextDouble());
             var d = dropout > 0 ? -Math.Log(s.NextDouble()) / dropout : double.PositiveInfinity;
             var y0 = s.NextNormal();
-            return new VirtualSubject([age], y0, y0 + shift, old ? "old" : "young") { Events = new EventTimes(e / h, e / (h * hazardRatio), d) };
+            return new TrialSubject([age], y0, y0 + shift, old ? "old" : "young") { Events = new EventTimes(e / h, e / (h * hazardRatio), d) };
         };
 
     private static readonly int[] _mp =
@@ -222,7 +222,7 @@ print(json.dumps(float((w * reject).sum())))
         Assert.Equal(reference.MeanUnadjustedEstimate, continuous.MeanEstimate, 1e-12);
         Assert.Equal(reference.UnadjustedRejectionRate, continuous.RejectionRate);
         // A time-to-event endpoint needs event times.
-        SubjectGenerator noEvents = (ref RandomStream s) => new VirtualSubject([], s.NextNormal(), 0);
+        SubjectGenerator noEvents = (ref RandomStream s) => new TrialSubject([], s.NextNormal(), 0);
         Assert.Throws<ArgumentException>(() => EndpointTrial.Simulate(noEvents, design with { Eligibility = null }, new TimeToEventEndpoint(5), 2, seed: 1, threads: 1));
         Assert.Throws<ArgumentException>(() => EndpointTrial.Simulate(population, design, new TimeToEventEndpoint(0), 2, seed: 1));
         // Criteria that exclude everyone stop the trial with the reason, not an aggregate of thread failures.
@@ -240,7 +240,7 @@ print(json.dumps(float((w * reject).sum())))
         Assert.Equal(double.PositiveInfinity, EventTimes.FirstCrossing([0, 2], [9, 10], 12));
         Assert.Equal(1.5, EventTimes.FirstCrossing([0, 1, 2], [5, 4, 2], 3, upwards: false));
         Assert.Throws<ArgumentException>(() => EventTimes.FirstCrossing([0, 0], [1, 2], 3));
-        var subject = new VirtualSubject([], 0, 0) { Events = new EventTimes(4, 8, Dropout: 6) };
+        var subject = new TrialSubject([], 0, 0) { Events = new EventTimes(4, 8, Dropout: 6) };
         var endpoint = new TimeToEventEndpoint(FollowUp: 7);
         Assert.Equal((4.0, true), endpoint.Observe(subject, treated: false));
         Assert.Equal((6.0, false), endpoint.Observe(subject, treated: true));

@@ -103,7 +103,7 @@ print(json.dumps({"beta": beta.tolist(), "se": se, "p": 2 * stats.t.sf(abs(t), d
         var x1 = s.NextNormal();
         var x2 = s.NextNormal();
         var y0 = (0.5 * x1) + (0.5 * x2) + (Math.Sqrt(0.5) * s.NextNormal());
-        return new VirtualSubject([x1, x2], y0, y0 + effect, x1 > 0 ? "A" : "B");
+        return new TrialSubject([x1, x2], y0, y0 + effect, x1 > 0 ? "A" : "B");
     };
 
     [Fact]
@@ -154,7 +154,7 @@ public sealed class ExternalControlTests
     private static SubjectGenerator Population(double shift) => (ref RandomStream s) =>
     {
         var y0 = shift + s.NextNormal();
-        return new VirtualSubject([], y0, y0);
+        return new TrialSubject([], y0, y0);
     };
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed record FollowUpPoint(double FollowUp, double Power, (double Lower,
 /// <summary>An eligibility criterion to compare: a name and who may enrol (null: everyone).</summary>
 /// <param name="Name">A short name for tables and charts.</param>
 /// <param name="Eligible">The predicate, or null for no restriction.</param>
-public sealed record EligibilityCriterion(string Name, Func<VirtualSubject, bool>? Eligible);
+public sealed record EligibilityCriterion(string Name, Func<TrialSubject, bool>? Eligible);
 
 /// <summary>One eligibility criterion: its power and who it leaves out.</summary>
 /// <param name="Criterion">The criterion's name.</param>

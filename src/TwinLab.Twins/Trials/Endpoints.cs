@@ -15,7 +15,7 @@ public abstract record Endpoint
     public abstract string Description { get; }
 
     /// <summary>Analyses one trial: the enrolled subjects and their arms.</summary>
-    internal abstract EndpointAnalysis Analyse(IReadOnlyList<VirtualSubject> enrolled, bool[] treated);
+    internal abstract EndpointAnalysis Analyse(IReadOnlyList<TrialSubject> enrolled, bool[] treated);
 }
 
 /// <summary>The analysis of one simulated trial: the effect estimate, its p-value and the number of events (time to
@@ -29,7 +29,7 @@ public sealed record ChangeFromBaseline : Endpoint
     /// <inheritdoc />
     public override string Description => "change from baseline (t-test)";
 
-    internal override EndpointAnalysis Analyse(IReadOnlyList<VirtualSubject> enrolled, bool[] treated)
+    internal override EndpointAnalysis Analyse(IReadOnlyList<TrialSubject> enrolled, bool[] treated)
     {
         var y = new double[enrolled.Count];
         for (var i = 0; i < y.Length; i++)
@@ -56,7 +56,7 @@ public sealed record ResponderEndpoint(double Threshold, bool Below = true) : En
     /// <param name="outcome">The outcome.</param>
     public bool Responds(double outcome) => Below ? outcome < Threshold : outcome > Threshold;
 
-    internal override EndpointAnalysis Analyse(IReadOnlyList<VirtualSubject> enrolled, bool[] treated)
+    internal override EndpointAnalysis Analyse(IReadOnlyList<TrialSubject> enrolled, bool[] treated)
     {
         int rt = 0, nt = 0, rc = 0, nc = 0;
         for (var i = 0; i < treated.Length; i++)
@@ -95,13 +95,13 @@ public sealed record TimeToEventEndpoint(double FollowUp) : Endpoint
     public override string Description => string.Create(CultureInfo.InvariantCulture, $"time to event, follow-up {FollowUp} (log-rank)");
 
     /// <summary>The observed time and event flag of a subject in an arm.</summary>
-    /// <param name="subject">The subject (with <see cref="VirtualSubject.Events"/>).</param>
+    /// <param name="subject">The subject (with <see cref="TrialSubject.Events"/>).</param>
     /// <param name="treated">Its arm.</param>
-    public (double Time, bool Event) Observe(VirtualSubject subject, bool treated)
+    public (double Time, bool Event) Observe(TrialSubject subject, bool treated)
     {
         ArgumentNullException.ThrowIfNull(subject);
         var e = subject.Events ?? throw new ArgumentException(
-            "The subject has no event times: a time-to-event endpoint needs a population that sets VirtualSubject.Events.", nameof(subject));
+            "The subject has no event times: a time-to-event endpoint needs a population that sets TrialSubject.Events.", nameof(subject));
         var eventTime = treated ? e.Treated : e.Control;
         if (!(eventTime >= 0) || !(e.Dropout >= 0))
         {
@@ -120,7 +120,7 @@ public sealed record TimeToEventEndpoint(double FollowUp) : Endpoint
         }
     }
 
-    internal override EndpointAnalysis Analyse(IReadOnlyList<VirtualSubject> enrolled, bool[] treated)
+    internal override EndpointAnalysis Analyse(IReadOnlyList<TrialSubject> enrolled, bool[] treated)
     {
         var times = new double[treated.Length];
         var events = new bool[treated.Length];

@@ -112,7 +112,7 @@ public static class ExternalControl
         {
             var s = RandomStream.For(seed, "trial.external", (ulong)t);
             var n = control + treatment;
-            var subjects = new VirtualSubject[n];
+            var subjects = new TrialSubject[n];
             for (var i = 0; i < n; i++)
             {
                 subjects[i] = population(ref s);

@@ -13,7 +13,7 @@ namespace TwinLab.Twins.Trials;
 /// <param name="Subgroup">A subgroup label (e.g. sex or age band), or empty.</param>
 /// <remarks>For a time-to-event endpoint the subject also carries <see cref="Events"/>: when the event (e.g. a state
 /// crossing a threshold, or progression) happens under each arm, and when the subject drops out.</remarks>
-public sealed record VirtualSubject(IReadOnlyList<double> Covariates, double ControlOutcome, double TreatedOutcome, string Subgroup = "")
+public sealed record TrialSubject(IReadOnlyList<double> Covariates, double ControlOutcome, double TreatedOutcome, string Subgroup = "")
 {
     /// <summary>Event and dropout times, for time-to-event endpoints; null when the population simulates none.</summary>
     public EventTimes? Events { get; init; }
@@ -65,14 +65,14 @@ public sealed record EventTimes(double Control, double Treated, double Dropout =
 
 /// <summary>Draws one virtual subject from a population, using only the given stream (so subjects are reproducible).</summary>
 /// <param name="stream">The random stream to draw from.</param>
-public delegate VirtualSubject SubjectGenerator(ref RandomStream stream);
+public delegate TrialSubject SubjectGenerator(ref RandomStream stream);
 
 /// <summary>A two-arm parallel design with fixed arm sizes and complete randomisation among eligible subjects.</summary>
 /// <param name="Control">Subjects randomised to control.</param>
 /// <param name="Treatment">Subjects randomised to treatment.</param>
 /// <param name="Alpha">The two-sided significance level.</param>
 /// <param name="Eligibility">Who may enrol (screened subjects who fail are excluded and counted by subgroup); null: everyone.</param>
-public sealed record TrialDesign(int Control, int Treatment, double Alpha = 0.05, Func<VirtualSubject, bool>? Eligibility = null)
+public sealed record TrialDesign(int Control, int Treatment, double Alpha = 0.05, Func<TrialSubject, bool>? Eligibility = null)
 {
     internal void Validate()
     {
@@ -93,9 +93,9 @@ public sealed record TrialDesign(int Control, int Treatment, double Alpha = 0.05
 /// <param name="Coefficients">Intercept, then one coefficient per covariate.</param>
 public sealed record PrognosticModel(IReadOnlyList<double> Coefficients)
 {
-    /// <summary>Trains the model on historical control subjects (their <see cref="VirtualSubject.ControlOutcome"/>).</summary>
+    /// <summary>Trains the model on historical control subjects (their <see cref="TrialSubject.ControlOutcome"/>).</summary>
     /// <param name="historicalControls">At least one more subject than coefficients.</param>
-    public static PrognosticModel Train(IReadOnlyList<VirtualSubject> historicalControls)
+    public static PrognosticModel Train(IReadOnlyList<TrialSubject> historicalControls)
     {
         ArgumentNullException.ThrowIfNull(historicalControls);
         if (historicalControls.Count == 0)
@@ -114,7 +114,7 @@ public sealed record PrognosticModel(IReadOnlyList<double> Coefficients)
 
     /// <summary>The predicted control outcome of a subject.</summary>
     /// <param name="subject">The subject.</param>
-    public double Predict(VirtualSubject subject)
+    public double Predict(TrialSubject subject)
     {
         ArgumentNullException.ThrowIfNull(subject);
         if (subject.Covariates.Count != Coefficients.Count - 1)
@@ -157,10 +157,10 @@ public static class InSilicoTrial
     /// <param name="count">How many.</param>
     /// <param name="seed">The seed.</param>
     /// <param name="purpose">The stream purpose (use different purposes for historical and trial subjects).</param>
-    public static IReadOnlyList<VirtualSubject> Draw(SubjectGenerator population, int count, ulong seed, string purpose = "trial.historical")
+    public static IReadOnlyList<TrialSubject> Draw(SubjectGenerator population, int count, ulong seed, string purpose = "trial.historical")
     {
         ArgumentNullException.ThrowIfNull(population);
-        var result = new VirtualSubject[count];
+        var result = new TrialSubject[count];
         for (var i = 0; i < count; i++)
         {
             var stream = RandomStream.For(seed, purpose, (ulong)i);
@@ -237,12 +237,12 @@ public static class InSilicoTrial
 
     /// <summary>Screens subjects for trial t until both arms are full and randomises them to fixed arm sizes (a
     /// Fisher–Yates permutation of the arm labels), all from the stream (seed, "trial.simulation", t).</summary>
-    internal static (List<VirtualSubject> Enrolled, bool[] Treated, Dictionary<string, long> Screened, Dictionary<string, long> Excluded, long Count)
+    internal static (List<TrialSubject> Enrolled, bool[] Treated, Dictionary<string, long> Screened, Dictionary<string, long> Excluded, long Count)
         Enrol(SubjectGenerator population, TrialDesign design, int t, ulong seed)
     {
         var n = design.Control + design.Treatment;
         var stream = RandomStream.For(seed, "trial.simulation", (ulong)t);
-        var enrolled = new List<VirtualSubject>(n);
+        var enrolled = new List<TrialSubject>(n);
         var seen = new Dictionary<string, long>(StringComparer.Ordinal);
         var excluded = new Dictionary<string, long>(StringComparer.Ordinal);
         long count = 0;
