@@ -109,7 +109,9 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
     public static Lanes512<T> True => new(Vector512<T>.AllBitsSet);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes512<T> Constant(double value) => new(Vector512.Create(T.CreateTruncating(value)));
+    public static Lanes512<T> Constant(double value) => typeof(T) == typeof(double)
+        ? new(Vector512.Create(value).As<double, T>())
+        : new(Vector512.Create((float)value).As<float, T>()); // small IL: keeps the JIT's inlining budget for the kernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> Load(ReadOnlySpan<T> source) => new(Vector512.Create(source));
@@ -269,7 +271,9 @@ internal readonly struct Lanes256<T>(Vector256<T> value) : ILanes<Lanes256<T>, T
     public static Lanes256<T> True => new(Vector256<T>.AllBitsSet);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes256<T> Constant(double value) => new(Vector256.Create(T.CreateTruncating(value)));
+    public static Lanes256<T> Constant(double value) => typeof(T) == typeof(double)
+        ? new(Vector256.Create(value).As<double, T>())
+        : new(Vector256.Create((float)value).As<float, T>()); // small IL: keeps the JIT's inlining budget for the kernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256<T> Load(ReadOnlySpan<T> source) => new(Vector256.Create(source));
@@ -501,4 +505,134 @@ internal readonly struct Lanes1<T>(T value) : ILanes<Lanes1<T>, T>
     public static Lanes1<T> IsFinite(Lanes1<T> a) => Mask(T.IsFinite(a.Value));
 
     public static bool Any(Lanes1<T> mask) => IsTrue(mask.Value);
+}
+
+/// <summary>
+/// Two AVX-512 registers advanced together: 16 doubles or 32 floats. Every operation is done on both halves, side by
+/// side, so the processor always has two independent chains of arithmetic to overlap: one Runge–Kutta step is a long
+/// chain of dependent operations, and a single register leaves the floating-point units waiting on latencies. Each
+/// lane's arithmetic is exactly that of <see cref="Lanes512{T}"/>.
+/// </summary>
+internal readonly struct Lanes512x2<T>(Vector512<T> low, Vector512<T> high) : ILanes<Lanes512x2<T>, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public readonly Vector512<T> Low = low;
+    public readonly Vector512<T> High = high;
+
+    public static int Count => 2 * Vector512<T>.Count;
+
+    public static Lanes512x2<T> True => new(Vector512<T>.AllBitsSet, Vector512<T>.AllBitsSet);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Lanes512x2<T> Both(Lanes512<T> low, Lanes512<T> high) => new(low.Value, high.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Constant(double value)
+    {
+        var v = Lanes512<T>.Constant(value).Value;
+        return new(v, v);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Load(ReadOnlySpan<T> source) =>
+        new(Vector512.Create(source), Vector512.Create(source[Vector512<T>.Count..]));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Lanes512x2<T> value, Span<T> destination)
+    {
+        value.Low.CopyTo(destination);
+        value.High.CopyTo(destination[Vector512<T>.Count..]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Lane(Lanes512x2<T> value, int lane) =>
+        lane < Vector512<T>.Count ? value.Low.GetElement(lane) : value.High.GetElement(lane - Vector512<T>.Count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Add(Lanes512x2<T> a, Lanes512x2<T> b) => new(a.Low + b.Low, a.High + b.High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Subtract(Lanes512x2<T> a, Lanes512x2<T> b) => new(a.Low - b.Low, a.High - b.High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Multiply(Lanes512x2<T> a, Lanes512x2<T> b) => new(a.Low * b.Low, a.High * b.High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Divide(Lanes512x2<T> a, Lanes512x2<T> b) => new(a.Low / b.Low, a.High / b.High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Negate(Lanes512x2<T> a) => new(-a.Low, -a.High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> MultiplyAdd(Lanes512x2<T> a, Lanes512x2<T> b, Lanes512x2<T> c) =>
+        Both(Lanes512<T>.MultiplyAdd(new(a.Low), new(b.Low), new(c.Low)), Lanes512<T>.MultiplyAdd(new(a.High), new(b.High), new(c.High)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Sqrt(Lanes512x2<T> a) => new(Vector512.Sqrt(a.Low), Vector512.Sqrt(a.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Abs(Lanes512x2<T> a) => new(Vector512.Abs(a.Low), Vector512.Abs(a.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Min(Lanes512x2<T> a, Lanes512x2<T> b) => new(Vector512.Min(a.Low, b.Low), Vector512.Min(a.High, b.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Max(Lanes512x2<T> a, Lanes512x2<T> b) => new(Vector512.Max(a.Low, b.Low), Vector512.Max(a.High, b.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Exp(Lanes512x2<T> a) => LaneMath.Exp<Lanes512x2<T>, T>(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Log(Lanes512x2<T> a) => LaneMath.Log<Lanes512x2<T>, T>(a);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Round(Lanes512x2<T> a) => Both(Lanes512<T>.Round(new(a.Low)), Lanes512<T>.Round(new(a.High)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> ScaleB(Lanes512x2<T> x, Lanes512x2<T> n) =>
+        Both(Lanes512<T>.ScaleB(new(x.Low), new(n.Low)), Lanes512<T>.ScaleB(new(x.High), new(n.High)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> ExponentOf(Lanes512x2<T> x) => Both(Lanes512<T>.ExponentOf(new(x.Low)), Lanes512<T>.ExponentOf(new(x.High)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> SignificandOf(Lanes512x2<T> x) => Both(Lanes512<T>.SignificandOf(new(x.Low)), Lanes512<T>.SignificandOf(new(x.High)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> IsNaN(Lanes512x2<T> a) => new(~Vector512.Equals(a.Low, a.Low), ~Vector512.Equals(a.High, a.High));
+
+    public static Lanes512x2<T> Sin(Lanes512x2<T> a) => Both(Lanes512<T>.Sin(new(a.Low)), Lanes512<T>.Sin(new(a.High)));
+
+    public static Lanes512x2<T> Cos(Lanes512x2<T> a) => Both(Lanes512<T>.Cos(new(a.Low)), Lanes512<T>.Cos(new(a.High)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Less(Lanes512x2<T> a, Lanes512x2<T> b) => new(Vector512.LessThan(a.Low, b.Low), Vector512.LessThan(a.High, b.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> LessOrEqual(Lanes512x2<T> a, Lanes512x2<T> b) =>
+        new(Vector512.LessThanOrEqual(a.Low, b.Low), Vector512.LessThanOrEqual(a.High, b.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Equal(Lanes512x2<T> a, Lanes512x2<T> b) => new(Vector512.Equals(a.Low, b.Low), Vector512.Equals(a.High, b.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> And(Lanes512x2<T> a, Lanes512x2<T> b) => new(a.Low & b.Low, a.High & b.High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Or(Lanes512x2<T> a, Lanes512x2<T> b) => new(a.Low | b.Low, a.High | b.High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Not(Lanes512x2<T> a) => new(~a.Low, ~a.High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Select(Lanes512x2<T> mask, Lanes512x2<T> whenTrue, Lanes512x2<T> whenFalse) =>
+        new(Vector512.ConditionalSelect(mask.Low, whenTrue.Low, whenFalse.Low), Vector512.ConditionalSelect(mask.High, whenTrue.High, whenFalse.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> IsFinite(Lanes512x2<T> a) =>
+        new(Vector512.LessThan(Vector512.Abs(a.Low), Vector512.Create(T.PositiveInfinity)),
+            Vector512.LessThan(Vector512.Abs(a.High), Vector512.Create(T.PositiveInfinity)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Any(Lanes512x2<T> mask) => (mask.Low.AsUInt32() | mask.High.AsUInt32()) != Vector512<uint>.Zero;
 }
