@@ -35,6 +35,9 @@ internal sealed class LaneIntegrator<TL, T>
     private readonly TL[][] _a;
     private readonly TL[] _c, _e;
     private readonly TL _inverseCount;
+    private readonly TL[][] _denseCoefficients;
+    private readonly T[] _dense;
+    private readonly TL[] _denseWeights = new TL[7];
     private readonly T[] _scratch;
     private readonly double[] _laneState, _laneParameters, _laneOutput;
     private readonly double[] _laneInitial, _laneParameterBlock; // every lane's initial state and parameters, reused per block
@@ -67,6 +70,8 @@ internal sealed class LaneIntegrator<TL, T>
         _e = [.. tableau.E!.Select(TL.Constant)];
         _atol = [.. context.AbsoluteTolerances.Select(TL.Constant)];
         _inverseCount = TL.Constant(1.0 / _n);
+        _denseCoefficients = [.. tableau.DenseCoefficients!.Select(row => row.Select(TL.Constant).ToArray())];
+        _dense = new T[_n * _lanes];
         _scratch = new T[_lanes];
         _laneState = new double[_n];
         _laneInitial = new double[_lanes * _n];
@@ -231,9 +236,10 @@ internal sealed class LaneIntegrator<TL, T>
         return taken;
     }
 
-    /// <summary>Adaptive steps that need no per-lane bookkeeping, with the lanes' state in locals: the same
-    /// arithmetic as <see cref="Step"/>, which takes over (recomputing the step) as soon as an active lane reaches its
-    /// stop or a saved time, would be projected, underflows or nears the cap on attempts. Returns the number of steps.</summary>
+    /// <summary>Adaptive steps with the lanes' state in locals: the same arithmetic as <see cref="Step"/>, including
+    /// the points saved inside a step, which takes over (recomputing the step) as soon as an active lane reaches its
+    /// stop (a dose or the end), would be projected, underflows or nears the cap on attempts. Returns the number of
+    /// steps.</summary>
     private int QuietSteps()
     {
         var budget = QuietBudget();
@@ -256,7 +262,7 @@ internal sealed class LaneIntegrator<TL, T>
             var last = TL.LessOrEqual(stop, TL.MultiplyAdd(landing, h, t));
             var hs = TL.Select(active, h, zero);
             var tNew = TL.Add(t, hs);
-            if (TL.Any(TL.And(active, TL.Or(TL.Or(last, TL.LessOrEqual(nextSave, tNew)), TL.LessOrEqual(cap, attempts)))))
+            if (TL.Any(TL.And(active, TL.Or(last, TL.LessOrEqual(cap, attempts)))))
             {
                 break;
             }
@@ -280,6 +286,13 @@ internal sealed class LaneIntegrator<TL, T>
             if (TL.Any(TL.Or(projected, underflow)))
             {
                 break;
+            }
+            if (TL.Any(TL.And(accept, TL.LessOrEqual(nextSave, tNew))))
+            {
+                // Points saved from the dense output of this step, before the state moves on (as Step does).
+                _t = t;
+                SaveInside(accept, zero, hs, tNew);
+                nextSave = _nextSave;
             }
             for (var m = 0; m < n; m++)
             {
@@ -402,28 +415,74 @@ internal sealed class LaneIntegrator<TL, T>
     private void SaveInside(TL accept, TL last, TL hs, TL tNew)
     {
         var saveAt = _context.SaveAt;
-        for (var l = 0; l < _count; l++)
+        var notLast = TL.Not(last);
+        var one = TL.Constant(1);
+        while (true)
         {
-            if (!IsSet(accept, l))
+            // Lanes whose next saved time lies inside the step (at its end only when the step does not land on a stop,
+            // where the stop's own bookkeeping saves the value after any dose): read from every lane's dense output at
+            // once, then handed to the sink lane by lane.
+            var due = TL.And(accept, TL.Or(TL.Less(_nextSave, tNew), TL.And(notLast, TL.Equal(_nextSave, tNew))));
+            if (!TL.Any(due))
             {
-                continue;
+                break;
             }
-            var tl = Get(_t, l);
-            var hl = Get(hs, l);
-            var tn = Get(tNew, l);
-            var isLast = IsSet(last, l);
-            while (_saveCursor[l] < saveAt.Length && (saveAt[_saveCursor[l]] < tn || (!isLast && saveAt[_saveCursor[l]] == tn)))
+            var theta = TL.Select(TL.Equal(_nextSave, tNew), one, TL.Divide(TL.Subtract(_nextSave, _t), hs));
+            DenseOutput(theta, hs);
+            for (var l = 0; l < _count; l++)
             {
-                var s = saveAt[_saveCursor[l]];
-                Interpolate(l, s == tn ? 1 : (s - tl) / hl, hl, _laneState);
-                _sink!.Save(_trajectory[l], _saveCursor[l], s, _laneState);
+                if (!IsSet(due, l))
+                {
+                    continue;
+                }
+                for (var m = 0; m < _n; m++)
+                {
+                    _laneState[m] = double.CreateTruncating(_dense[(m * _lanes) + l]);
+                }
+                _sink!.Save(_trajectory[l], _saveCursor[l], saveAt[_saveCursor[l]], _laneState);
                 _saveCursor[l]++;
+                _scratch[l] = T.CreateTruncating(_saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
             }
-            if (_context.EventCount > 0)
+            for (var l = 0; l < _lanes; l++)
             {
-                LocateEvents(l, tl, hl, tn, _sink!);
+                if (l >= _count || !IsSet(due, l))
+                {
+                    _scratch[l] = TL.Lane(_nextSave, l);
+                }
             }
-            _nextSave = SetLane(_nextSave, l, _saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
+            _nextSave = TL.Load(_scratch);
+        }
+        if (_context.EventCount > 0)
+        {
+            for (var l = 0; l < _count; l++)
+            {
+                if (IsSet(accept, l))
+                {
+                    LocateEvents(l, Get(_t, l), Get(hs, l), Get(tNew, l), _sink!);
+                }
+            }
+        }
+    }
+
+    /// <summary>Tsitouras' dense output of the current step (before the state moves on) for every lane at its own
+    /// θ, into <c>_dense</c> (state m of lane l at m · lanes + l): the same operations, in the same order, as
+    /// <see cref="Interpolate"/>.</summary>
+    private void DenseOutput(TL theta, TL h)
+    {
+        var b = _denseWeights;
+        for (var i = 0; i < 7; i++)
+        {
+            var r = _denseCoefficients[i];
+            b[i] = TL.Multiply(theta, TL.Add(r[0], TL.Multiply(theta, TL.Add(r[1], TL.Multiply(theta, TL.Add(r[2], TL.Multiply(theta, r[3])))))));
+        }
+        for (var m = 0; m < _n; m++)
+        {
+            var sum = TL.Constant(0);
+            for (var i = 0; i < 7; i++)
+            {
+                sum = TL.Add(sum, TL.Multiply(b[i], _k[(i * _n) + m]));
+            }
+            TL.Store(TL.Add(_y[m], TL.Multiply(h, sum)), _dense.AsSpan(m * _lanes, _lanes));
         }
     }
 
