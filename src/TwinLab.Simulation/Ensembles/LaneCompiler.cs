@@ -102,6 +102,7 @@ internal static class LaneCompiler<TLanes, T>
         private const int TimeArg = 1, StatesArg = 2, ParametersArg = 3, OutputArg = 4;
         private readonly Dictionary<string, LocalBuilder> _symbols = new(StringComparer.Ordinal);
         private readonly Dictionary<Expr, LocalBuilder> _shared = [];
+        private readonly Dictionary<long, LocalBuilder> _constants = [];
         private IReadOnlySet<Expr> _candidates = new HashSet<Expr>();
         private LocalBuilder? _time;
 
@@ -407,10 +408,21 @@ internal static class LaneCompiler<TLanes, T>
 
         private void Call(string name) => il.Emit(OpCodes.Call, Op(name));
 
+        /// <summary>Pushes a constant vector. Each distinct constant is built once, at its first use, and then read
+        /// from a local: fewer calls for the JIT to inline, whose budget per method is limited and which would otherwise
+        /// leave the arithmetic of a large kernel as calls.</summary>
         private void EmitConstant(double value)
         {
-            il.Emit(OpCodes.Ldc_R8, value);
-            Call(nameof(ILanes<TLanes, T>.Constant));
+            var bits = BitConverter.DoubleToInt64Bits(value);
+            if (!_constants.TryGetValue(bits, out var local))
+            {
+                il.Emit(OpCodes.Ldc_R8, value);
+                Call(nameof(ILanes<TLanes, T>.Constant));
+                local = il.DeclareLocal(Lanes);
+                il.Emit(OpCodes.Stloc, local);
+                _constants[bits] = local;
+            }
+            il.Emit(OpCodes.Ldloc, local);
         }
 
         private void Node(Expr e)

@@ -163,10 +163,12 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
 
 
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // A call rather than inlined: some sixty operations each, which would use up the JIT's inlining budget for a
+    // kernel with many powers and leave its arithmetic as calls.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Lanes512<T> Exp(Lanes512<T> a) => LaneMath.Exp<Lanes512<T>, T>(a);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Lanes512<T> Log(Lanes512<T> a) => LaneMath.Log<Lanes512<T>, T>(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -325,10 +327,12 @@ internal readonly struct Lanes256<T>(Vector256<T> value) : ILanes<Lanes256<T>, T
 
 
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // A call rather than inlined: some sixty operations each, which would use up the JIT's inlining budget for a
+    // kernel with many powers and leave its arithmetic as calls.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Lanes256<T> Exp(Lanes256<T> a) => LaneMath.Exp<Lanes256<T>, T>(a);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Lanes256<T> Log(Lanes256<T> a) => LaneMath.Log<Lanes256<T>, T>(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
