@@ -267,7 +267,7 @@ internal sealed class LaneIntegrator<TL, T>
                 break;
             }
             _stages(t, hs, y, _parameters, k, yNew);
-            var squaredError = ErrorNorm(hs, rtol);
+            var squaredError = ErrorNormCore(hs, rtol);
             var finite = TL.IsFinite(squaredError);
             for (var m = 0; m < n; m++)
             {
@@ -567,7 +567,10 @@ internal sealed class LaneIntegrator<TL, T>
     /// norm: no square root is needed, the step is accepted when it is at most 1), lane by lane; lanes where a
     /// non-negative state dips below its absolute tolerance get 4, so the step is rejected.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
-    private TL ErrorNorm(TL hs, TL rtol)
+    private TL ErrorNorm(TL hs, TL rtol) => ErrorNormCore(hs, rtol);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TL ErrorNormCore(TL hs, TL rtol)
     {
         var sum = TL.Constant(0);
         for (var m = 0; m < _n; m++)
