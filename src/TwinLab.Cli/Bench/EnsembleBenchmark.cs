@@ -74,10 +74,12 @@ print(statistics.median(times))
         }
 
         var reduced = new EnsembleOptions { StoreTrajectories = false };
+        var fixedAtAdaptiveSize = 0.0;
         foreach (var n in sizes)
         {
             var problem = LorenzEnsemble(n);
             var f64 = Throughput(problem, new Tsit5 { Step = 0.001 }, reduced);
+            fixedAtAdaptiveSize = n == sizes[0] ? f64 : fixedAtAdaptiveSize;
             var f32 = Throughput(problem, new Tsit5 { Step = 0.001 }, new EnsembleOptions { StoreTrajectories = false, Precision = EnsemblePrecision.SinglePrecision });
             figures.Add(new($"lorenz_fixed_float64_n{n}_traj_steps_per_s", f64, "trajectory-steps/s", $"Lorenz, fixed-step Tsit5 dt = 0.001, {n} trajectories, float64"));
             figures.Add(new($"lorenz_fixed_float32_n{n}_traj_steps_per_s", f32, "trajectory-steps/s", $"Lorenz, fixed-step Tsit5 dt = 0.001, {n} trajectories, float32"));
@@ -87,6 +89,7 @@ print(statistics.median(times))
         var adaptiveProblem = LorenzEnsemble(adaptiveN);
         var adaptive = Throughput(adaptiveProblem, new Tsit5 { RelTol = 1e-8, AbsTol = 1e-8 }, reduced);
         figures.Add(new($"lorenz_adaptive_float64_n{adaptiveN}_traj_steps_per_s", adaptive, "trajectory-steps/s", $"Lorenz, adaptive Tsit5 rtol = atol = 1e-8, {adaptiveN} trajectories"));
+        figures.Add(new("lorenz_adaptive_float64_fraction_of_fixed", adaptive / fixedAtAdaptiveSize, "ratio", $"Adaptive throughput over fixed-step float64 throughput, both at {adaptiveN} trajectories in this run"));
         var scalarFixed = Throughput(LorenzEnsemble(4096), new Tsit5 { Step = 0.001 }, new EnsembleOptions { StoreTrajectories = false, Backend = EnsembleBackend.Scalar });
         figures.Add(new("lorenz_fixed_float64_scalar_traj_steps_per_s", scalarFixed, "trajectory-steps/s", "Lorenz, fixed-step Tsit5, TwinLab's scalar path (one lane), 4096 trajectories"));
         var numpy = double.Parse(PythonPeer.Run(NumpyScript, (quick ? 1 << 14 : 1 << 16).ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);

@@ -68,6 +68,7 @@ public sealed class EnsembleProblem
                 EventDirections = [.. eventReducers.Select(x => x.r.Direction)],
                 EventReducers = [.. eventReducers.Select(x => x.i)],
                 Cancellation = cancellationToken,
+                InnerLoops = options.InnerLoops,
             };
             engine = RunLanes(context, sink, options, cancellationToken);
             if (algorithm is AutoAlgorithm)
@@ -119,16 +120,14 @@ public sealed class EnsembleProblem
         where TL : struct, ILanes<TL, T>
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        var rhs = LaneCompiler<TL, T>.Compile(context.Model.ExpandedRates, context.Model.Layout);
-        var tableau = ButcherTableau.Tsitouras5;
-        var stages = LaneCompiler<TL, T>.CompileStages(context.Model.ExpandedRates, context.Model.Layout, tableau.A, tableau.C);
+        var kernels = LaneKernels<TL, T>.For(context.Model);
         var lanes = TL.Count;
         var blockSize = options.BlockSize;
         var blocks = (Patients.Count + blockSize - 1) / blockSize;
         var completed = 0;
         Parallel.For(0, blocks,
             new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = cancellation },
-            () => new LaneIntegrator<TL, T>(context, rhs, stages),
+            () => new LaneIntegrator<TL, T>(context, kernels),
             (block, _, integrator) =>
             {
                 var first = block * blockSize;

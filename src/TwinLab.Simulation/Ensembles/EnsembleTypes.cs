@@ -134,6 +134,10 @@ public sealed class EnsembleOptions
     /// <summary>Receives progress after each block.</summary>
     public IProgress<EnsembleProgress>? Progress { get; init; }
 
+    /// <summary>Whether runs of steps without per-lane bookkeeping use the integrator's register loops (default true).
+    /// The results are bitwise the same either way; tests turn them off to check that.</summary>
+    internal bool InnerLoops { get; init; } = true;
+
     internal void Validate()
     {
         if (Threads < 1)

@@ -18,6 +18,18 @@ internal delegate void LaneFunction<TLanes>(TLanes time, ReadOnlySpan<TLanes> st
 internal delegate void LaneStages<TLanes>(TLanes time, TLanes step, ReadOnlySpan<TLanes> y, ReadOnlySpan<TLanes> parameters, Span<TLanes> k, Span<TLanes> yNew)
     where TLanes : struct;
 
+/// <summary>Runs fixed steps of an explicit Runge–Kutta method over lanes with everything in registers, until a lane
+/// needs per-lane bookkeeping. Each step is exactly the one <see cref="LaneStages{TLanes}"/> and the integrator's
+/// step would take: from <paramref name="time"/>, <paramref name="y"/> and the first stage <paramref name="k0"/>, each
+/// step moves by <paramref name="step"/> (zero on inactive lanes) and the last stage becomes the next first stage.
+/// Before a step, the loop stops when an active lane would reach <paramref name="limit"/> or
+/// <paramref name="nextSave"/>; after computing a step, it discards the step and stops when an active lane's new state
+/// is not finite or takes a non-negative state below zero. Returns the number of steps taken (at most
+/// <paramref name="maxSteps"/>) and leaves time, state and first stage after the last of them.</summary>
+internal delegate int LaneFixedSteps<TLanes>(ref TLanes time, TLanes step, TLanes limit, TLanes nextSave, TLanes active,
+    Span<TLanes> y, ReadOnlySpan<TLanes> parameters, Span<TLanes> k0, int maxSteps)
+    where TLanes : struct;
+
 /// <summary>
 /// Compiles expressions to structure-of-arrays kernels over lanes: the same walk of the expression tree as
 /// <see cref="ExprCompiler"/>, emitting calls to the lane type's operations, which the JIT inlines into SIMD
@@ -64,6 +76,25 @@ internal static class LaneCompiler<TLanes, T>
         return method.CreateDelegate<LaneStages<TLanes>>(new Target());
     }
 
+    /// <summary>
+    /// Compiles a loop of fixed steps (see <see cref="LaneFixedSteps{TLanes}"/>): the stages of one step are emitted
+    /// once, with the same operations in the same order as <see cref="CompileStages"/>, inside a loop whose state, first
+    /// stage and time stay in locals (registers) from one step to the next.
+    /// </summary>
+    /// <param name="rates">The right-hand side.</param>
+    /// <param name="layout">States and parameters.</param>
+    /// <param name="a">The tableau's coefficients.</param>
+    /// <param name="c">The tableau's nodes.</param>
+    /// <param name="nonNegative">States that must stay non-negative: a step that takes one below zero stops the loop.</param>
+    public static LaneFixedSteps<TLanes> CompileFixedSteps(IReadOnlyList<Expr> rates, SymbolLayout layout, double[][] a, double[] c, IReadOnlyList<int> nonNegative)
+    {
+        var method = new DynamicMethod("twinlab_lane_fixed_steps", typeof(int),
+            [typeof(Target), Lanes.MakeByRefType(), Lanes, Lanes, Lanes, Lanes, typeof(Span<TLanes>), typeof(ReadOnlySpan<TLanes>), typeof(Span<TLanes>), typeof(int)],
+            typeof(LaneCompiler<TLanes, T>).Module, skipVisibility: true);
+        new Emitter(method.GetILGenerator(), layout).EmitFixedSteps(rates, a, c, nonNegative);
+        return method.CreateDelegate<LaneFixedSteps<TLanes>>(new Target());
+    }
+
     private sealed class Target;
 
     private sealed class Emitter(ILGenerator il, SymbolLayout layout)
@@ -71,6 +102,7 @@ internal static class LaneCompiler<TLanes, T>
         private const int TimeArg = 1, StatesArg = 2, ParametersArg = 3, OutputArg = 4;
         private readonly Dictionary<string, LocalBuilder> _symbols = new(StringComparer.Ordinal);
         private readonly Dictionary<Expr, LocalBuilder> _shared = [];
+        private readonly Dictionary<long, LocalBuilder> _constants = [];
         private IReadOnlySet<Expr> _candidates = new HashSet<Expr>();
         private LocalBuilder? _time;
 
@@ -80,7 +112,123 @@ internal static class LaneCompiler<TLanes, T>
         {
             const int Time = 1, Step = 2, Y = 3, Parameters = 4, K = 5, YNew = 6;
             var n = layout.States.Count;
-            var stages = a.Length;
+            LoadParameters(rates, Parameters);
+            var y = Enumerable.Range(0, n).Select(m => LoadFrom(Y, m, readOnly: true)).ToArray();
+            var k0 = Enumerable.Range(0, n).Select(m => LoadFrom(K, m, readOnly: false)).ToArray();
+            var (k, yNew) = EmitStageBody(rates, a, c, () => il.Emit(OpCodes.Ldarg_S, (byte)Time), () => il.Emit(OpCodes.Ldarg_S, (byte)Step), y, k0);
+            for (var i = 1; i < a.Length; i++)
+            {
+                for (var m = 0; m < n; m++)
+                {
+                    StoreTo(K, (i * n) + m, k[i][m]);
+                }
+            }
+            for (var m = 0; m < n; m++)
+            {
+                StoreTo(YNew, m, yNew[m]);
+            }
+            il.Emit(OpCodes.Ret);
+        }
+
+        /// <summary>Emits the loop of fixed steps (see <see cref="CompileFixedSteps"/>). Arguments: ref time 1 (read and written directly),
+        /// step 2, limit 3, next save 4, active 5, y 6, parameters 7, k0 8, maximum steps 9.</summary>
+        public void EmitFixedSteps(IReadOnlyList<Expr> rates, double[][] a, double[] c, IReadOnlyList<int> nonNegative)
+        {
+            const int Step = 2, Limit = 3, NextSave = 4, Active = 5, Y = 6, Parameters = 7, K = 8, MaxSteps = 9;
+            var n = layout.States.Count;
+            LoadParameters(rates, Parameters);
+            var y = Enumerable.Range(0, n).Select(m => LoadFrom(Y, m, readOnly: false)).ToArray();
+            var k0 = Enumerable.Range(0, n).Select(m => LoadFrom(K, m, readOnly: false)).ToArray();
+            var t = il.DeclareLocal(Lanes);
+            il.Emit(OpCodes.Ldarg_1);
+            il.Emit(OpCodes.Ldobj, Lanes);
+            il.Emit(OpCodes.Stloc, t);
+            var count = il.DeclareLocal(typeof(int));
+            var tNew = il.DeclareLocal(Lanes);
+            var loop = il.DefineLabel();
+            var exit = il.DefineLabel();
+            il.Emit(OpCodes.Ldc_I4_0);
+            il.Emit(OpCodes.Stloc, count);
+
+            il.MarkLabel(loop);
+            il.Emit(OpCodes.Ldloc, count);
+            il.Emit(OpCodes.Ldarg_S, (byte)MaxSteps);
+            il.Emit(OpCodes.Bge, exit);
+            // tNew = t + h; stop before a step that reaches the limit or the next saved time on an active lane.
+            il.Emit(OpCodes.Ldloc, t);
+            il.Emit(OpCodes.Ldarg_S, (byte)Step);
+            Call("Add");
+            il.Emit(OpCodes.Stloc, tNew);
+            il.Emit(OpCodes.Ldarg_S, (byte)Active);
+            il.Emit(OpCodes.Ldarg_S, (byte)Limit);
+            il.Emit(OpCodes.Ldloc, tNew);
+            Call("LessOrEqual");
+            il.Emit(OpCodes.Ldarg_S, (byte)NextSave);
+            il.Emit(OpCodes.Ldloc, tNew);
+            Call("LessOrEqual");
+            Call("Or");
+            Call("And");
+            Call("Any");
+            il.Emit(OpCodes.Brtrue, exit);
+
+            var (k, yNew) = EmitStageBody(rates, a, c, () => il.Emit(OpCodes.Ldloc, t), () => il.Emit(OpCodes.Ldarg_S, (byte)Step), y, k0);
+
+            // Discard the step and stop when an active lane's new state is not finite or leaves the non-negative orthant.
+            il.Emit(OpCodes.Ldarg_S, (byte)Active);
+            for (var m = 0; m < n; m++)
+            {
+                il.Emit(OpCodes.Ldloc, yNew[m]);
+                Call("IsFinite");
+                if (m > 0)
+                {
+                    Call("And");
+                }
+            }
+            foreach (var m in nonNegative)
+            {
+                il.Emit(OpCodes.Ldloc, yNew[m]);
+                EmitConstant(0);
+                Call("Less");
+                Call("Not");
+                Call("And");
+            }
+            Call("Not");
+            Call("And");
+            Call("Any");
+            il.Emit(OpCodes.Brtrue, exit);
+
+            // Commit: the last stage argument is the new state, the last stage the next first stage.
+            for (var m = 0; m < n; m++)
+            {
+                il.Emit(OpCodes.Ldloc, yNew[m]);
+                il.Emit(OpCodes.Stloc, y[m]);
+                il.Emit(OpCodes.Ldloc, k[^1][m]);
+                il.Emit(OpCodes.Stloc, k0[m]);
+            }
+            il.Emit(OpCodes.Ldloc, tNew);
+            il.Emit(OpCodes.Stloc, t);
+            il.Emit(OpCodes.Ldloc, count);
+            il.Emit(OpCodes.Ldc_I4_1);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Stloc, count);
+            il.Emit(OpCodes.Br, loop);
+
+            il.MarkLabel(exit);
+            il.Emit(OpCodes.Ldarg_1);
+            il.Emit(OpCodes.Ldloc, t);
+            il.Emit(OpCodes.Stobj, Lanes);
+            for (var m = 0; m < n; m++)
+            {
+                StoreTo(Y, m, y[m]);
+                StoreTo(K, m, k0[m]);
+            }
+            il.Emit(OpCodes.Ldloc, count);
+            il.Emit(OpCodes.Ret);
+        }
+
+        /// <summary>Binds every parameter the rates use to a local loaded once from the parameters argument.</summary>
+        private void LoadParameters(IReadOnlyList<Expr> rates, int argument)
+        {
             foreach (var name in rates.SelectMany(r => r.Symbols()).Select(x => x.Name).Distinct().Where(x => x != Sym.TimeName))
             {
                 if (!layout.TryGetSlot(name, out var isState, out var index))
@@ -89,12 +237,21 @@ internal static class LaneCompiler<TLanes, T>
                 }
                 if (!isState)
                 {
-                    _symbols[name] = LoadFrom(Parameters, index, readOnly: true);
+                    _symbols[name] = LoadFrom(argument, index, readOnly: true);
                 }
             }
-            var y = Enumerable.Range(0, n).Select(m => LoadFrom(Y, m, readOnly: true)).ToArray();
+        }
+
+        /// <summary>Emits stages 1..s−1 from the state and first stage in locals; returns the stage locals
+        /// (<c>k[i][m]</c>, i ≥ 1) and the last stage argument (the new state, for the tableaus here whose last row
+        /// is the solution's weights).</summary>
+        private (LocalBuilder[][] K, LocalBuilder[] YNew) EmitStageBody(IReadOnlyList<Expr> rates, double[][] a, double[] c,
+            Action loadTime, Action loadStep, LocalBuilder[] y, LocalBuilder[] k0)
+        {
+            var n = layout.States.Count;
+            var stages = a.Length;
             var k = new LocalBuilder[stages][];
-            k[0] = [.. Enumerable.Range(0, n).Select(m => LoadFrom(K, m, readOnly: false))];
+            k[0] = k0;
             _candidates = ExprCompiler.SharedSubexpressions(rates);
             var acc = il.DeclareLocal(Lanes);
             LocalBuilder[] stage = [];
@@ -117,7 +274,7 @@ internal static class LaneCompiler<TLanes, T>
                         il.Emit(OpCodes.Stloc, acc);
                     }
                     stage[m] = il.DeclareLocal(Lanes);
-                    il.Emit(OpCodes.Ldarg_S, (byte)Step);
+                    loadStep();
                     il.Emit(OpCodes.Ldloc, acc);
                     il.Emit(OpCodes.Ldloc, y[m]);
                     Call("MultiplyAdd");
@@ -125,8 +282,8 @@ internal static class LaneCompiler<TLanes, T>
                 }
                 _time = il.DeclareLocal(Lanes);
                 EmitConstant(c[i]);
-                il.Emit(OpCodes.Ldarg_S, (byte)Step);
-                il.Emit(OpCodes.Ldarg_S, (byte)Time);
+                loadStep();
+                loadTime();
                 Call("MultiplyAdd");
                 il.Emit(OpCodes.Stloc, _time);
 
@@ -148,18 +305,8 @@ internal static class LaneCompiler<TLanes, T>
                     il.Emit(OpCodes.Stloc, k[i][m]);
                 }
             }
-            for (var i = 1; i < stages; i++)
-            {
-                for (var m = 0; m < n; m++)
-                {
-                    StoreTo(K, (i * n) + m, k[i][m]);
-                }
-            }
-            for (var m = 0; m < n; m++)
-            {
-                StoreTo(YNew, m, stage[m]);
-            }
-            il.Emit(OpCodes.Ret);
+            _time = null;
+            return (k, stage);
         }
 
         private void StoreTo(int argument, int index, LocalBuilder value)
@@ -261,10 +408,21 @@ internal static class LaneCompiler<TLanes, T>
 
         private void Call(string name) => il.Emit(OpCodes.Call, Op(name));
 
+        /// <summary>Pushes a constant vector. Each distinct constant is built once, at its first use, and then read
+        /// from a local: fewer calls for the JIT to inline, whose budget per method is limited and which would otherwise
+        /// leave the arithmetic of a large kernel as calls.</summary>
         private void EmitConstant(double value)
         {
-            il.Emit(OpCodes.Ldc_R8, value);
-            Call(nameof(ILanes<TLanes, T>.Constant));
+            var bits = BitConverter.DoubleToInt64Bits(value);
+            if (!_constants.TryGetValue(bits, out var local))
+            {
+                il.Emit(OpCodes.Ldc_R8, value);
+                Call(nameof(ILanes<TLanes, T>.Constant));
+                local = il.DeclareLocal(Lanes);
+                il.Emit(OpCodes.Stloc, local);
+                _constants[bits] = local;
+            }
+            il.Emit(OpCodes.Ldloc, local);
         }
 
         private void Node(Expr e)

@@ -18,6 +18,9 @@ internal sealed class LaneIntegrator<TL, T>
     private const double Safety = 0.9, MinFactor = 0.2, MaxFactor = 10, Beta = 0.04;
     private static readonly double Exponent = (1.0 / 5) - (0.75 * Beta);
 
+    /// <summary>log₂ 10⁻⁴: the previous error norm counts as at least 10⁻⁴.</summary>
+    private static readonly double LogMinError = Math.Log2(1e-4);
+
     /// <summary>Sixteen units in the last place, relative: below this a lane's step no longer moves its time.</summary>
     private static readonly double StepFloor = 16 * (typeof(T) == typeof(float) ? Math.Pow(2, -23) : Math.Pow(2, -52));
 
@@ -27,8 +30,14 @@ internal sealed class LaneIntegrator<TL, T>
     private readonly TL[] _y, _yNew, _stage, _parameters, _fresh, _atol;
     private readonly TL[] _k; // stage i of state m at [i * n + m]
     private readonly LaneStages<TL> _stages;
+    private readonly LaneFixedSteps<TL>? _fixedSteps;
+    private readonly bool _quietSteps;
     private readonly TL[][] _a;
     private readonly TL[] _c, _e;
+    private readonly TL _inverseCount;
+    private readonly TL[][] _denseCoefficients;
+    private readonly T[] _dense;
+    private readonly TL[] _denseWeights = new TL[7];
     private readonly T[] _scratch;
     private readonly double[] _laneState, _laneParameters, _laneOutput;
     private readonly double[] _laneInitial, _laneParameterBlock; // every lane's initial state and parameters, reused per block
@@ -36,11 +45,16 @@ internal sealed class LaneIntegrator<TL, T>
     private readonly int[] _doseCursor, _saveCursor, _trajectory;
     private readonly double[] _eventOld, _eventNew;
 
-    public LaneIntegrator(EnsembleContext context, LaneFunction<TL> rhs, LaneStages<TL> stages)
+    public LaneIntegrator(EnsembleContext context, LaneKernels<TL, T> kernels)
     {
-        _stages = stages;
+        _stages = kernels.Stages;
         _context = context;
-        _rhs = rhs;
+        _rhs = kernels.RightHandSide;
+        // Runs of steps that need no per-lane bookkeeping go through the register loops; events are located after
+        // every step, so with events every step takes the general path.
+        var quiet = context.InnerLoops && context.EventCount == 0;
+        _fixedSteps = quiet && context.FixedStep is not null ? kernels.FixedSteps : null;
+        _quietSteps = quiet && context.FixedStep is null;
         _n = context.Model.States.Count;
         _p = context.Model.Parameters.Count;
         _lanes = TL.Count;
@@ -55,6 +69,9 @@ internal sealed class LaneIntegrator<TL, T>
         _c = [.. tableau.C.Select(TL.Constant)];
         _e = [.. tableau.E!.Select(TL.Constant)];
         _atol = [.. context.AbsoluteTolerances.Select(TL.Constant)];
+        _inverseCount = TL.Constant(1.0 / _n);
+        _denseCoefficients = [.. tableau.DenseCoefficients!.Select(row => row.Select(TL.Constant).ToArray())];
+        _dense = new T[_n * _lanes];
         _scratch = new T[_lanes];
         _laneState = new double[_n];
         _laneInitial = new double[_lanes * _n];
@@ -152,7 +169,7 @@ internal sealed class LaneIntegrator<TL, T>
             EvaluateEvents(l, start, _eventOld.AsSpan(l * ctx.EventCount, ctx.EventCount), fromVector: _y);
         }
         _h = ctx.FixedStep is { } fixedStep ? TL.Constant(fixedStep) : InitialStep(_t, _stop);
-        _logFacOld = TL.Constant(Math.Log(1e-4)); // the logarithm of the previous error norm
+        _logFacOld = TL.Constant(LogMinError); // the base-2 logarithm of the previous error norm
         _lastRejected = TL.Constant(0);
         _steps = TL.Constant(0);
         _attempts = TL.Constant(0);
@@ -161,7 +178,8 @@ internal sealed class LaneIntegrator<TL, T>
         var iteration = 0;
         while (TL.Any(_active))
         {
-            if ((++iteration & 63) == 0)
+            var quiet = _fixedSteps is not null ? FixedSteps() : _quietSteps ? QuietSteps() : 0;
+            if ((++iteration & 63) == 0 || quiet > 0)
             {
                 ctx.Cancellation.ThrowIfCancellationRequested();
             }
@@ -175,6 +193,122 @@ internal sealed class LaneIntegrator<TL, T>
     private TL _t, _h, _stop, _active, _nextSave, _logFacOld, _lastRejected, _steps, _attempts;
     private int _count;
     private TrajectorySink? _sink;
+
+    /// <summary>At most this many steps run in a register loop between two checks for cancellation.</summary>
+    private const int QuietRun = 4096;
+
+    /// <summary>The most attempts any active lane has made; the loops stop one attempt short of the cap so that the
+    /// general step reports exhaustion exactly as it would have.</summary>
+    private int QuietBudget()
+    {
+        var most = 0.0;
+        for (var l = 0; l < _count; l++)
+        {
+            if (IsSet(_active, l))
+            {
+                most = Math.Max(most, Get(_attempts, l));
+            }
+        }
+        return (int)Math.Min(QuietRun, _context.MaxSteps - 1 - most);
+    }
+
+    /// <summary>Fixed steps in the compiled register loop, up to the first step that needs per-lane bookkeeping (a
+    /// stop, a saved time, a failure, a projection), which is left to <see cref="Step"/>. Bitwise the same steps as
+    /// <see cref="Step"/> would take. Returns the number of steps.</summary>
+    private int FixedSteps()
+    {
+        var budget = QuietBudget();
+        if (budget <= 0)
+        {
+            return 0;
+        }
+        var one = TL.Constant(1);
+        var zero = TL.Constant(0);
+        var limit = TL.Subtract(_stop, TL.Multiply(TL.Constant(1e-12), TL.Max(one, TL.Abs(_stop))));
+        var hs = TL.Select(_active, _h, zero);
+        var taken = _fixedSteps!(ref _t, hs, limit, _nextSave, _active, _y, _parameters, _k.AsSpan(0, _n), budget);
+        if (taken > 0)
+        {
+            var count = TL.Select(_active, TL.Constant(taken), zero);
+            _attempts = TL.Add(_attempts, count);
+            _steps = TL.Add(_steps, count);
+        }
+        return taken;
+    }
+
+    /// <summary>Adaptive steps with the lanes' state in locals: the same arithmetic as <see cref="Step"/>, including
+    /// the points saved inside a step, which takes over (recomputing the step) as soon as an active lane reaches its
+    /// stop (a dose or the end), would be projected, underflows or nears the cap on attempts. Returns the number of
+    /// steps.</summary>
+    private int QuietSteps()
+    {
+        var budget = QuietBudget();
+        var zero = TL.Constant(0);
+        var one = TL.Constant(1);
+        var landing = TL.Constant(1.01);
+        var cap = TL.Constant(_context.MaxSteps - 1);
+        var rtol = TL.Constant(_context.RelTol);
+        var floor = TL.Constant(StepFloor);
+        var nonNegative = _context.NonNegativeStates;
+        var (t, h, logFacOld, lastRejected, steps, attempts) = (_t, _h, _logFacOld, _lastRejected, _steps, _attempts);
+        var (stop, active, nextSave) = (_stop, _active, _nextSave);
+        var k = _k;
+        var y = _y;
+        var yNew = _yNew;
+        var n = _n;
+        var taken = 0;
+        for (; taken < budget; taken++)
+        {
+            var last = TL.LessOrEqual(stop, TL.MultiplyAdd(landing, h, t));
+            var hs = TL.Select(active, h, zero);
+            var tNew = TL.Add(t, hs);
+            if (TL.Any(TL.And(active, TL.Or(last, TL.LessOrEqual(cap, attempts)))))
+            {
+                break;
+            }
+            _stages(t, hs, y, _parameters, k, yNew);
+            var squaredError = ErrorNormCore(hs, rtol);
+            var finite = TL.IsFinite(squaredError);
+            for (var m = 0; m < n; m++)
+            {
+                finite = TL.And(finite, TL.IsFinite(yNew[m]));
+            }
+            var accept = TL.And(active, TL.And(finite, TL.LessOrEqual(squaredError, one)));
+            var projected = zero;
+            foreach (var m in nonNegative)
+            {
+                projected = TL.Or(projected, TL.And(accept, TL.Less(yNew[m], zero)));
+            }
+            var rejected = TL.And(active, TL.Not(accept));
+            var facOld = logFacOld;
+            var hNew = NextStepCore(h, hs, squaredError, accept, rejected, zero, finite, lastRejected, ref facOld);
+            var underflow = TL.And(rejected, TL.Less(hNew, TL.Multiply(floor, TL.Max(one, TL.Abs(t)))));
+            if (TL.Any(TL.Or(projected, underflow)))
+            {
+                break;
+            }
+            if (TL.Any(TL.And(accept, TL.LessOrEqual(nextSave, tNew))))
+            {
+                // Points saved from the dense output of this step, before the state moves on (as Step does).
+                _t = t;
+                SaveInside(accept, zero, hs, tNew);
+                nextSave = _nextSave;
+            }
+            for (var m = 0; m < n; m++)
+            {
+                y[m] = TL.Select(accept, yNew[m], y[m]);
+                k[m] = TL.Select(accept, k[(6 * n) + m], k[m]);
+            }
+            t = TL.Select(accept, tNew, t);
+            h = hNew;
+            logFacOld = facOld;
+            lastRejected = rejected;
+            attempts = TL.Add(attempts, TL.Select(active, one, zero));
+            steps = TL.Add(steps, TL.Select(accept, one, zero));
+        }
+        (_t, _h, _logFacOld, _lastRejected, _steps, _attempts) = (t, h, logFacOld, lastRejected, steps, attempts);
+        return taken;
+    }
 
     /// <summary>One attempted step in every lane, with its bookkeeping.</summary>
     private void Step()
@@ -192,13 +326,13 @@ internal sealed class LaneIntegrator<TL, T>
 
         _stages(_t, hs, _y, _parameters, _k, _yNew);
         var finite = AllFinite();
-        var errorNorm = zero;
+        var squaredError = zero;
         if (adaptive)
         {
-            errorNorm = ErrorNorm(hs, TL.Constant(ctx.RelTol));
-            finite = TL.And(finite, TL.IsFinite(errorNorm));
+            squaredError = ErrorNorm(hs, TL.Constant(ctx.RelTol));
+            finite = TL.And(finite, TL.IsFinite(squaredError));
         }
-        var accept = TL.And(_active, TL.And(finite, TL.LessOrEqual(errorNorm, one)));
+        var accept = TL.And(_active, TL.And(finite, TL.LessOrEqual(squaredError, one)));
         var tNew = TL.Select(last, _stop, TL.Add(_t, hs));
         _attempts = TL.Add(_attempts, TL.Select(_active, one, zero));
         _steps = TL.Add(_steps, TL.Select(accept, one, zero));
@@ -214,7 +348,7 @@ internal sealed class LaneIntegrator<TL, T>
         if (adaptive)
         {
             var rejected = TL.And(_active, TL.Not(accept));
-            _h = NextStep(_h, hs, errorNorm, accept, rejected, last, finite, _lastRejected, ref _logFacOld);
+            _h = NextStep(_h, hs, squaredError, accept, rejected, last, finite, _lastRejected, ref _logFacOld);
             _lastRejected = rejected;
             var underflow = TL.And(rejected, TL.Less(_h, TL.Multiply(TL.Constant(StepFloor), TL.Max(one, TL.Abs(_t)))));
             if (TL.Any(underflow))
@@ -281,28 +415,74 @@ internal sealed class LaneIntegrator<TL, T>
     private void SaveInside(TL accept, TL last, TL hs, TL tNew)
     {
         var saveAt = _context.SaveAt;
-        for (var l = 0; l < _count; l++)
+        var notLast = TL.Not(last);
+        var one = TL.Constant(1);
+        while (true)
         {
-            if (!IsSet(accept, l))
+            // Lanes whose next saved time lies inside the step (at its end only when the step does not land on a stop,
+            // where the stop's own bookkeeping saves the value after any dose): read from every lane's dense output at
+            // once, then handed to the sink lane by lane.
+            var due = TL.And(accept, TL.Or(TL.Less(_nextSave, tNew), TL.And(notLast, TL.Equal(_nextSave, tNew))));
+            if (!TL.Any(due))
             {
-                continue;
+                break;
             }
-            var tl = Get(_t, l);
-            var hl = Get(hs, l);
-            var tn = Get(tNew, l);
-            var isLast = IsSet(last, l);
-            while (_saveCursor[l] < saveAt.Length && (saveAt[_saveCursor[l]] < tn || (!isLast && saveAt[_saveCursor[l]] == tn)))
+            var theta = TL.Select(TL.Equal(_nextSave, tNew), one, TL.Divide(TL.Subtract(_nextSave, _t), hs));
+            DenseOutput(theta, hs);
+            for (var l = 0; l < _count; l++)
             {
-                var s = saveAt[_saveCursor[l]];
-                Interpolate(l, s == tn ? 1 : (s - tl) / hl, hl, _laneState);
-                _sink!.Save(_trajectory[l], _saveCursor[l], s, _laneState);
+                if (!IsSet(due, l))
+                {
+                    continue;
+                }
+                for (var m = 0; m < _n; m++)
+                {
+                    _laneState[m] = double.CreateTruncating(_dense[(m * _lanes) + l]);
+                }
+                _sink!.Save(_trajectory[l], _saveCursor[l], saveAt[_saveCursor[l]], _laneState);
                 _saveCursor[l]++;
+                _scratch[l] = T.CreateTruncating(_saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
             }
-            if (_context.EventCount > 0)
+            for (var l = 0; l < _lanes; l++)
             {
-                LocateEvents(l, tl, hl, tn, _sink!);
+                if (l >= _count || !IsSet(due, l))
+                {
+                    _scratch[l] = TL.Lane(_nextSave, l);
+                }
             }
-            _nextSave = SetLane(_nextSave, l, _saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
+            _nextSave = TL.Load(_scratch);
+        }
+        if (_context.EventCount > 0)
+        {
+            for (var l = 0; l < _count; l++)
+            {
+                if (IsSet(accept, l))
+                {
+                    LocateEvents(l, Get(_t, l), Get(hs, l), Get(tNew, l), _sink!);
+                }
+            }
+        }
+    }
+
+    /// <summary>Tsitouras' dense output of the current step (before the state moves on) for every lane at its own
+    /// θ, into <c>_dense</c> (state m of lane l at m · lanes + l): the same operations, in the same order, as
+    /// <see cref="Interpolate"/>.</summary>
+    private void DenseOutput(TL theta, TL h)
+    {
+        var b = _denseWeights;
+        for (var i = 0; i < 7; i++)
+        {
+            var r = _denseCoefficients[i];
+            b[i] = TL.Multiply(theta, TL.Add(r[0], TL.Multiply(theta, TL.Add(r[1], TL.Multiply(theta, TL.Add(r[2], TL.Multiply(theta, r[3])))))));
+        }
+        for (var m = 0; m < _n; m++)
+        {
+            var sum = TL.Constant(0);
+            for (var i = 0; i < 7; i++)
+            {
+                sum = TL.Add(sum, TL.Multiply(b[i], _k[(i * _n) + m]));
+            }
+            TL.Store(TL.Add(_y[m], TL.Multiply(h, sum)), _dense.AsSpan(m * _lanes, _lanes));
         }
     }
 
@@ -383,10 +563,14 @@ internal sealed class LaneIntegrator<TL, T>
         return finite;
     }
 
-    /// <summary>The RMS of the embedded error estimate scaled by the tolerances, lane by lane; lanes where a
-    /// non-negative state dips below its absolute tolerance get 2, so the step is rejected.</summary>
+    /// <summary>The mean square of the embedded error estimate scaled by the tolerances (the square of the RMS error
+    /// norm: no square root is needed, the step is accepted when it is at most 1), lane by lane; lanes where a
+    /// non-negative state dips below its absolute tolerance get 4, so the step is rejected.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
-    private TL ErrorNorm(TL hs, TL rtol)
+    private TL ErrorNorm(TL hs, TL rtol) => ErrorNormCore(hs, rtol);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TL ErrorNormCore(TL hs, TL rtol)
     {
         var sum = TL.Constant(0);
         for (var m = 0; m < _n; m++)
@@ -401,30 +585,42 @@ internal sealed class LaneIntegrator<TL, T>
             var r = TL.Divide(e, scale);
             sum = TL.MultiplyAdd(r, r, sum);
         }
-        var norm = TL.Sqrt(TL.Divide(sum, TL.Constant(_n)));
+        var norm = TL.Multiply(sum, _inverseCount);
         foreach (var m in _context.NonNegativeStates)
         {
-            norm = TL.Select(TL.Less(_yNew[m], TL.Negate(_atol[m])), TL.Constant(2), norm);
+            norm = TL.Select(TL.Less(_yNew[m], TL.Negate(_atol[m])), TL.Constant(4), norm);
         }
         return norm;
     }
 
-    /// <summary>Hairer's PI controller, lane-wise: the next step size after an accepted or rejected attempt. The
-    /// previous error is kept as its logarithm, so each step needs one logarithm and two exponentials.</summary>
+    /// <summary>Hairer's PI controller, lane-wise: the next step size after an accepted or rejected attempt, from the
+    /// squared error norm. The previous error is kept as its base-2 logarithm; the powers of the errors go through
+    /// <see cref="LaneMath.Log2Coarse{TL, T}"/> and <see cref="LaneMath.Exp2Coarse{TL, T}"/>, accurate to 10⁻⁷, far
+    /// finer than a step-size controller needs, and without a division.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
-    private static TL NextStep(TL h, TL hs, TL errorNorm, TL accept, TL rejected, TL last, TL finite, TL lastRejected, ref TL logFacOld)
+    private static TL NextStep(TL h, TL hs, TL squaredError, TL accept, TL rejected, TL last, TL finite, TL lastRejected, ref TL logFacOld) =>
+        NextStepCore(h, hs, squaredError, accept, rejected, last, finite, lastRejected, ref logFacOld);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TL NextStepCore(TL h, TL hs, TL squaredError, TL accept, TL rejected, TL last, TL finite, TL lastRejected, ref TL logFacOld)
     {
-        var logError = TL.Log(errorNorm);
-        var fac11 = TL.Exp(TL.Multiply(TL.Constant(Exponent), logError));
-        var fac = TL.Exp(TL.Subtract(TL.Multiply(TL.Constant(Exponent), logError), TL.Multiply(TL.Constant(Beta), logFacOld)));
-        fac = TL.Min(TL.Max(TL.Divide(fac, TL.Constant(Safety)), TL.Constant(1 / MaxFactor)), TL.Constant(1 / MinFactor));
-        var hAccepted = TL.Divide(hs, fac);
+        // log₂ of the error norm; the accepted step grows by Safety · err^−(1/5 − 0.75β) · errOld^β, within [MinFactor,
+        // MaxFactor]; a rejected one shrinks by Safety · err^−(1/5 − 0.75β), at most to MinFactor.
+        var logError = TL.Multiply(TL.Constant(0.5), LaneMath.Log2Coarse<TL, T>(squaredError));
+        var growth = LaneMath.Exp2Coarse<TL, T>(TL.Subtract(TL.Multiply(TL.Constant(Beta), logFacOld), TL.Multiply(TL.Constant(Exponent), logError)));
+        growth = TL.Min(TL.Max(TL.Multiply(TL.Constant(Safety), growth), TL.Constant(MinFactor)), TL.Constant(MaxFactor));
+        var hAccepted = TL.Multiply(hs, growth);
         hAccepted = TL.Select(lastRejected, TL.Min(hAccepted, hs), hAccepted);
         hAccepted = TL.Select(last, TL.Max(hAccepted, h), hAccepted);
-        var hRejected = TL.Select(finite,
-            TL.Divide(hs, TL.Min(TL.Constant(1 / MinFactor), TL.Divide(fac11, TL.Constant(Safety)))),
-            TL.Multiply(hs, TL.Constant(0.25)));
-        logFacOld = TL.Select(accept, TL.Max(logError, TL.Constant(Math.Log(1e-4))), logFacOld);
+        var hRejected = TL.Multiply(hs, TL.Constant(0.25)); // after a non-finite step
+        var shrinking = TL.And(rejected, finite);
+        if (TL.Any(shrinking))
+        {
+            var shrink = LaneMath.Exp2Coarse<TL, T>(TL.Multiply(TL.Constant(-Exponent), logError));
+            shrink = TL.Max(TL.Multiply(TL.Constant(Safety), shrink), TL.Constant(MinFactor));
+            hRejected = TL.Select(finite, TL.Multiply(hs, shrink), hRejected);
+        }
+        logFacOld = TL.Select(accept, TL.Max(logError, TL.Constant(LogMinError)), logFacOld);
         return TL.Select(accept, hAccepted, TL.Select(rejected, hRejected, h));
     }
 
@@ -618,5 +814,39 @@ internal sealed class EnsembleContext
     public required int[] EventReducers { get; init; }
     public required CancellationToken Cancellation { get; init; }
 
+    /// <summary>Whether runs of steps without per-lane bookkeeping use the register loops (the same results; off only
+    /// in tests that check exactly that).</summary>
+    public bool InnerLoops { get; init; } = true;
+
     public int EventCount => EventDirections.Length;
+}
+
+/// <summary>A model's kernels for one lane type, compiled once and shared by every ensemble of that model.</summary>
+internal sealed class LaneKernels<TL, T>
+    where TL : struct, ILanes<TL, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private static readonly ConditionalWeakTable<Model, LaneKernels<TL, T>> Cache = [];
+    private readonly Lazy<LaneFixedSteps<TL>> _fixedSteps;
+
+    private LaneKernels(Model model)
+    {
+        var tableau = ButcherTableau.Tsitouras5;
+        RightHandSide = LaneCompiler<TL, T>.Compile(model.ExpandedRates, model.Layout);
+        Stages = LaneCompiler<TL, T>.CompileStages(model.ExpandedRates, model.Layout, tableau.A, tableau.C);
+        int[] nonNegative = [.. model.States.Select((s, i) => (s, i)).Where(x => x.s.NonNegative).Select(x => x.i)];
+        _fixedSteps = new(() => LaneCompiler<TL, T>.CompileFixedSteps(model.ExpandedRates, model.Layout, tableau.A, tableau.C, nonNegative));
+    }
+
+    /// <summary>The right-hand side.</summary>
+    public LaneFunction<TL> RightHandSide { get; }
+
+    /// <summary>Tsit5's stages fused with the right-hand side.</summary>
+    public LaneStages<TL> Stages { get; }
+
+    /// <summary>The register loop of fixed Tsit5 steps, compiled on first use.</summary>
+    public LaneFixedSteps<TL> FixedSteps => _fixedSteps.Value;
+
+    /// <summary>The model's kernels, compiled on first use.</summary>
+    public static LaneKernels<TL, T> For(Model model) => Cache.GetValue(model, m => new LaneKernels<TL, T>(m));
 }

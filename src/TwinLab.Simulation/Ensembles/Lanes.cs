@@ -109,7 +109,9 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
     public static Lanes512<T> True => new(Vector512<T>.AllBitsSet);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes512<T> Constant(double value) => new(Vector512.Create(T.CreateTruncating(value)));
+    public static Lanes512<T> Constant(double value) => typeof(T) == typeof(double)
+        ? new(Vector512.Create(value).As<double, T>())
+        : new(Vector512.Create((float)value).As<float, T>()); // small IL: keeps the JIT's inlining budget for the kernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> Load(ReadOnlySpan<T> source) => new(Vector512.Create(source));
@@ -161,10 +163,12 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
 
 
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // A call rather than inlined: some sixty operations each, which would use up the JIT's inlining budget for a
+    // kernel with many powers and leave its arithmetic as calls.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Lanes512<T> Exp(Lanes512<T> a) => LaneMath.Exp<Lanes512<T>, T>(a);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Lanes512<T> Log(Lanes512<T> a) => LaneMath.Log<Lanes512<T>, T>(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -269,7 +273,9 @@ internal readonly struct Lanes256<T>(Vector256<T> value) : ILanes<Lanes256<T>, T
     public static Lanes256<T> True => new(Vector256<T>.AllBitsSet);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes256<T> Constant(double value) => new(Vector256.Create(T.CreateTruncating(value)));
+    public static Lanes256<T> Constant(double value) => typeof(T) == typeof(double)
+        ? new(Vector256.Create(value).As<double, T>())
+        : new(Vector256.Create((float)value).As<float, T>()); // small IL: keeps the JIT's inlining budget for the kernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256<T> Load(ReadOnlySpan<T> source) => new(Vector256.Create(source));
@@ -321,10 +327,12 @@ internal readonly struct Lanes256<T>(Vector256<T> value) : ILanes<Lanes256<T>, T
 
 
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // A call rather than inlined: some sixty operations each, which would use up the JIT's inlining budget for a
+    // kernel with many powers and leave its arithmetic as calls.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Lanes256<T> Exp(Lanes256<T> a) => LaneMath.Exp<Lanes256<T>, T>(a);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static Lanes256<T> Log(Lanes256<T> a) => LaneMath.Log<Lanes256<T>, T>(a);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

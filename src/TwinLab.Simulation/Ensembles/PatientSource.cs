@@ -19,7 +19,7 @@ internal sealed class PatientSource
     private readonly (int Index, double[] Values)[] _parameterColumns;
     private readonly (int Index, double[] Values)[] _stateColumns;
     private readonly Bolus[] _boluses;
-    private readonly VectorFunction _amounts;
+    private readonly VectorFunction? _amounts;
 
     public PatientSource(OdeProblem template, PatientTable patients, bool allowInfusions = false)
     {
@@ -53,7 +53,7 @@ internal sealed class PatientSource
             throw new NotSupportedException("The lane integrator gives boluses only; infusions use the scalar path.");
         }
         _boluses = [.. template.Treatments.OfType<Bolus>()];
-        _amounts = OdeSystem.Compile(_model, [.. _boluses.Select(b => b.Amount)]);
+        _amounts = _boluses.Length == 0 ? null : OdeSystem.Compile(_model, [.. _boluses.Select(b => b.Amount)]);
         HasPatientDoses = patients.Doses is not null;
     }
 
@@ -92,7 +92,7 @@ internal sealed class PatientSource
             return DoseList.Empty;
         }
         Span<double> amounts = stackalloc double[_boluses.Length];
-        _amounts(0, [], parameters, amounts);
+        _amounts?.Invoke(0, [], parameters, amounts);
         var list = new List<(double Time, int State, double Amount)>();
         for (var b = 0; b < _boluses.Length; b++)
         {
