@@ -19,6 +19,9 @@ public sealed class ReleaseCommandTests : IDisposable
 
         var release = CliRun.Of("release", "--db", db, "--out", PathOf("r"), "--published", "2026-01-01T00:00:00Z", "--name", "tiny");
         Assert.True(release.ExitCode == 0, release.Error);
+        // Without --url the cards point at the release folder itself, as their file paths do.
+        var card = Directory.GetFiles(Path.Combine(PathOf("r"), "cards"), "*.data-card.json").Single();
+        Assert.Contains("\"url\": \"./\"", File.ReadAllText(card), StringComparison.Ordinal);
         Assert.Contains(release.OutputLines, l => l.StartsWith("cohort C", StringComparison.Ordinal) && l.Contains("seed 3", StringComparison.Ordinal));
         Assert.Contains("11 files listed in SHA256SUMS", release.Output, StringComparison.Ordinal);
 
@@ -29,7 +32,8 @@ public sealed class ReleaseCommandTests : IDisposable
         var again = CliRun.Of("release", "--db", db, "--out", PathOf("r"));
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("exists and is not empty; choose another folder or replace it with --force", again.Error, StringComparison.Ordinal);
-        Assert.Equal(0, CliRun.Of("release", "--db", db, "--out", PathOf("r"), "--force").ExitCode);
+        Assert.Equal(0, CliRun.Of("release", "--db", db, "--out", PathOf("r"), "--force", "--url", "https://zenodo.org/records/1").ExitCode);
+        Assert.Contains("\"url\": \"https://zenodo.org/records/1\"", File.ReadAllText(Directory.GetFiles(Path.Combine(PathOf("r"), "cards"), "*.data-card.json").Single()), StringComparison.Ordinal);
 
         File.AppendAllText(Path.Combine(PathOf("r"), "SHA256SUMS"), "not a checksum line\n");
         var broken = CliRun.Of("validate", PathOf("r"));
@@ -47,6 +51,10 @@ public sealed class ReleaseCommandTests : IDisposable
         var date = CliRun.Of("release", "--db", PathOf("none.db"), "--out", PathOf("r"), "--published", "yesterday");
         Assert.Equal(2, date.ExitCode);
         Assert.Contains("--published 'yesterday' is not a date and time", date.Error, StringComparison.Ordinal);
+
+        var url = CliRun.Of("release", "--db", PathOf("none.db"), "--out", PathOf("r"), "--url", "zenodo.org/records/1");
+        Assert.Equal(2, url.ExitCode);
+        Assert.Contains("--url 'zenodo.org/records/1' is not an absolute http or https URL", url.Error, StringComparison.Ordinal);
 
         var nothing = CliRun.Of("validate", PathOf("nothing"));
         Assert.Equal(2, nothing.ExitCode);

@@ -26,6 +26,9 @@ internal sealed class ReleaseCommand(TextWriter output) : CliCommand(output)
 
         /// <summary>Who made the release.</summary>
         public string? Creator { get; init; }
+
+        /// <summary>Where the release is published.</summary>
+        public string? Url { get; init; }
     }
 
     public override Command Build()
@@ -36,9 +39,10 @@ internal sealed class ReleaseCommand(TextWriter output) : CliCommand(output)
         var name = new Option<string?>("--name") { Description = "The release's name (default twinlab-release)." };
         var published = new Option<string?>("--published") { Description = "The release date recorded in cards, crate and archives (ISO 8601, e.g. 2026-01-01T00:00:00Z); now when omitted." };
         var creator = new Option<string?>("--creator") { Description = "Who made the release (\"Given Family\" or an organisation; default TwinLab Contributors)." };
+        var url = new Option<string?>("--url") { Description = "Where the release is published (an absolute http or https URL); default: the release folder itself." };
         var command = new Command(Name, "Write the release of a cohort store: cohort CSVs, model archives (.omex), data cards (Croissant), model cards, credibility report, RO-Crate and SHA256SUMS.")
         {
-            database, outDir, force, name, published, creator,
+            database, outDir, force, name, published, creator, url,
         };
         command.SetAction(r => Execute(new Request(r.GetRequiredValue(database), r.GetRequiredValue(outDir))
         {
@@ -46,6 +50,7 @@ internal sealed class ReleaseCommand(TextWriter output) : CliCommand(output)
             ReleaseName = r.GetValue(name),
             Published = r.GetValue(published),
             Creator = r.GetValue(creator),
+            Url = r.GetValue(url),
         }));
         return command;
     }
@@ -61,6 +66,14 @@ internal sealed class ReleaseCommand(TextWriter output) : CliCommand(output)
         if (request.Creator is { } creator)
         {
             options = options with { Creator = creator };
+        }
+        if (request.Url is { } address)
+        {
+            if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                throw new UsageException($"--url '{address}' is not an absolute http or https URL, e.g. https://zenodo.org/records/123456.");
+            }
+            options = options with { Url = address };
         }
         if (request.Published is { } text)
         {

@@ -22,8 +22,9 @@ public sealed record ReleaseOptions
     /// <summary>The licence (a URL).</summary>
     public string License { get; init; } = "https://spdx.org/licenses/CC-BY-4.0";
 
-    /// <summary>Where the release is published.</summary>
-    public string Url { get; init; } = "https://example.org/twinlab-release";
+    /// <summary>Where the release is published; by default "./", the release folder itself (the paths of the files in
+    /// the cards and the crate are relative to it too).</summary>
+    public string Url { get; init; } = "./";
 
     /// <summary>The release date, also the creation time inside the model archives; now when null. Fix it for a
     /// byte-identical release.</summary>
