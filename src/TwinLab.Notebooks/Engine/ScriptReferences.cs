@@ -89,7 +89,7 @@ internal static class ScriptReferences
             typeof(Core.Modelling.Model).Assembly, typeof(Simulation.OdeProblem).Assembly,
             typeof(Interactive.Display).Assembly, typeof(ScriptReferences).Assembly,
             typeof(Synthetic.Cohorts.VirtualCohort).Assembly, typeof(Data.Store.CohortStore).Assembly,
-            typeof(Tissue.TissueSimulation).Assembly,
+            typeof(Tissue.TissueSimulation).Assembly, typeof(Inference.Sbi.Npe).Assembly,
         })
         {
             AddWithDependencies(assembly, paths);
