@@ -3,7 +3,8 @@ using TwinLab.Benchmarks;
 
 // `kernel-latency` measures the notebook kernel with the real Jupyter client against ipykernel;
 // `nn-vs-sklearn` times the distance-based synthetic-data metrics against scikit-learn's NearestNeighbors;
-// `sbi-c2st` trains NPE (and ABC-SMC) on the sbibm tasks and scores them by C2ST against reference posteriors;
+// `sbi-c2st` runs the sbibm protocol (NPE with a MAF, NSF or MDN, and ABC-SMC; 10 observations per task) and scores
+// each posterior by C2ST against a reference posterior;
 // `solver-vs-scipy` runs the single-trajectory comparison with SciPy (a peer in another process, so it is timed with
 // repeated wall-clock measurements rather than BenchmarkDotNet); anything else goes to BenchmarkDotNet, e.g.
 //   dotnet run -c Release --project tests/TwinLab.Benchmarks -- --filter '*RightHandSide*'

@@ -10,50 +10,117 @@ using TwinLab.Inference.Tasks;
 namespace TwinLab.Benchmarks;
 
 /// <summary>
-/// The sbibm comparison: for each task, NPE (masked autoregressive flow) and optionally ABC-SMC at a simulation budget,
-/// scored by C2ST against a reference posterior for the task's synthetic observation 1. sbibm's stored reference
-/// samples are not available here, so the reference is: exact draws for gaussian_linear, gaussian_linear_uniform and
-/// gaussian_mixture; sampling-importance-resampling from the prior on the tractable likelihood for two_moons and slcp
-/// (many prior draws, as sbibm's own SLCP reference starts); the affine-invariant ensemble sampler on the tractable
-/// likelihood for sir, lotka_volterra and bernoulli_glm (unimodal posteriors).
-/// Usage: sbi-c2st [--budget 10000] [--samples 10000] [--tasks a,b,...] [--seed 1] [--abc] [--proposals 2000000]
+/// The sbibm protocol (Lueckmann et al. 2021): for each task and each of its observations 1 … N (default 10), every
+/// selected method spends the simulation budget (default 10⁴), draws posterior samples (default 10⁴) and is scored by
+/// C2ST against a reference posterior for that observation; per task and method the mean C2ST (± its standard error
+/// over observations) and the mean training time are printed. sbibm's stored observations and reference samples are
+/// not available here, so the observations are the tasks' synthetic ones (<see cref="BenchmarkTask.Observe"/>) and the
+/// reference is: exact draws for gaussian_linear, gaussian_linear_uniform and gaussian_mixture;
+/// sampling-importance-resampling from the prior on the tractable likelihood for two_moons and slcp (many prior draws, as
+/// sbibm's own SLCP reference starts); the affine-invariant ensemble sampler on the tractable likelihood for sir,
+/// lotka_volterra and bernoulli_glm (unimodal posteriors).
+/// Methods: npe (masked autoregressive flow), nsf (neural spline flow), mdn (mixture density network), abc-smc.
+/// Usage: sbi-c2st [--budget 10000] [--samples 10000] [--observations 10] [--tasks a,b,...] [--methods npe,nsf,abc-smc]
+/// [--seed 1] [--proposals 2000000] [--abc (adds abc-smc)]
 /// </summary>
 public static class SbiC2stBenchmark
 {
+    /// <summary>The methods the harness knows.</summary>
+    public static readonly string[] Methods = ["npe", "nsf", "mdn", "abc-smc"];
+
     public static int Run(string[] args, TextWriter output)
     {
         var budget = Option(args, "--budget", 10_000);
         var count = Option(args, "--samples", 10_000);
+        var observations = Option(args, "--observations", 10);
         var seed = (ulong)Option(args, "--seed", 1);
         var proposals = Option(args, "--proposals", 2_000_000);
-        var abc = args.Contains("--abc");
         var tasks = OptionText(args, "--tasks")?.Split(',') ?? ["gaussian_linear", "two_moons", "slcp", "sir", "lotka_volterra"];
-        output.WriteLine($"sbi-c2st: budget {budget}, {count} samples, seed {seed}, {Environment.ProcessorCount} cores");
-        output.WriteLine("task | method | simulations | excluded | train s | epochs | c2st | reference");
+        var methods = (OptionText(args, "--methods")?.Split(',') ?? ["npe"]).ToList();
+        if (args.Contains("--abc") && !methods.Contains("abc-smc"))
+        {
+            methods.Add("abc-smc");
+        }
+
+        foreach (var method in methods.Where(m => !Methods.Contains(m)))
+        {
+            throw new ArgumentException($"sbi-c2st: unknown method '{method}'; use {string.Join(", ", Methods)}.");
+        }
+
+        if (observations is < 1 or > 10 || budget < 10 || count < 2)
+        {
+            throw new ArgumentException("sbi-c2st: --observations must be 1 … 10, --budget at least 10 and --samples at least 2.");
+        }
+
+        output.WriteLine($"sbi-c2st: budget {budget}, {count} samples, observations 1-{observations}, seed {seed}, methods {string.Join(",", methods)}, {Environment.ProcessorCount} cores");
+        output.WriteLine("task | observation | method | simulations | excluded | train s | epochs/generations | c2st | reference");
+        var summary = new List<string>();
         foreach (var name in tasks)
         {
             var task = BenchmarkTasks.Create(name);
-            var (truth, x) = task.Observe(1);
-            var (reference, kind) = Reference(task, truth, x, count, seed, proposals);
-            var watch = Stopwatch.StartNew();
-            var posterior = new Npe(task.Prior, task.Simulator).Train(budget, seed);
-            var samples = posterior.Sample(x, count, seed + 1);
-            var t = posterior.Training;
-            var score = C2st.Score(reference.Values, samples.Values, task.Prior.Dimension, seed);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name} | npe (maf) | {t.Simulations} | {t.ExcludedNonFinite} | {t.Elapsed.TotalSeconds:F1} | {t.Epochs} | {score:F3} | {kind}"));
-            if (abc)
+            var scores = methods.ToDictionary(m => m, _ => new List<double>());
+            var seconds = methods.ToDictionary(m => m, _ => new List<double>());
+            for (var index = 1; index <= observations; index++)
             {
-                watch.Restart();
-                var population = budget >= 10_000 ? 1000 : Math.Max(10, budget / 10);
-                var smc = AbcSmc.Run(task.Prior, task.Simulator, x, budget, seed, new AbcSmcOptions { PopulationSize = population, InitialRoundFactor = Math.Min(5, budget / population) });
-                var abcScore = C2st.Score(reference.Values, smc.Resample(count, seed + 2).Values, task.Prior.Dimension, seed);
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name} | abc-smc | {smc.Simulations} | {smc.ExcludedNonFinite} | {watch.Elapsed.TotalSeconds:F1} | {smc.Generations.Count} gen. | {abcScore:F3} | {kind}"));
+                var (truth, x) = task.Observe(index);
+                var (reference, kind) = Reference(task, truth, x, count, seed + (ulong)index, proposals);
+                foreach (var method in methods)
+                {
+                    var runSeed = seed + (ulong)(100 * index);
+                    var (samples, simulations, excluded, elapsed, detail) = Infer(task, method, x, budget, count, runSeed);
+                    var score = C2st.Score(reference.Values, samples.Values, task.Prior.Dimension, seed);
+                    scores[method].Add(score);
+                    seconds[method].Add(elapsed);
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{name} | {index} | {method} | {simulations} | {excluded} | {elapsed:F1} | {detail} | {score:F3} | {kind}"));
+                }
+            }
+
+            foreach (var method in methods)
+            {
+                var s = scores[method];
+                var mean = s.Average();
+                var standardError = s.Count > 1 ? Math.Sqrt(s.Sum(v => (v - mean) * (v - mean)) / (s.Count - 1) / s.Count) : double.NaN;
+                summary.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"| {name} | {method} | {s.Count} | {mean:F3} ± {standardError:F3} | {seconds[method].Average():F1} |"));
             }
         }
 
+        output.WriteLine();
+        output.WriteLine("| Task | method | observations | mean C2ST ± se | mean training (or run) s |");
+        output.WriteLine("|---|---|---|---|---|");
+        foreach (var line in summary)
+        {
+            output.WriteLine(line);
+        }
+
         return 0;
+    }
+
+    /// <summary>Runs one method on one observation: the samples, simulations, exclusions, training (NPE) or run (ABC)
+    /// seconds and the epochs or generations.</summary>
+    private static (PosteriorSamples Samples, int Simulations, int Excluded, double Seconds, string Detail) Infer(
+        BenchmarkTask task, string method, double[] x, int budget, int count, ulong seed)
+    {
+        if (method == "abc-smc")
+        {
+            var watch = Stopwatch.StartNew();
+            var population = budget >= 10_000 ? 1000 : Math.Max(10, budget / 10);
+            var smc = AbcSmc.Run(task.Prior, task.Simulator, x, budget, seed, new AbcSmcOptions { PopulationSize = population, InitialRoundFactor = Math.Min(5, budget / population) });
+            var resampled = smc.Resample(count, seed + 2);
+            return (resampled, smc.Simulations, smc.ExcludedNonFinite, watch.Elapsed.TotalSeconds, $"{smc.Generations.Count} gen.");
+        }
+
+        var estimator = method switch
+        {
+            "nsf" => DensityEstimator.NeuralSplineFlow,
+            "mdn" => DensityEstimator.MixtureDensityNetwork,
+            _ => DensityEstimator.MaskedAutoregressiveFlow,
+        };
+        var posterior = new Npe(task.Prior, task.Simulator, new NpeOptions { Estimator = estimator }).Train(budget, seed);
+        var samples = posterior.Sample(x, count, seed + 1);
+        var t = posterior.Training;
+        return (samples, t.Simulations, t.ExcludedNonFinite, t.Elapsed.TotalSeconds, $"{t.Epochs} epochs");
     }
 
     private static (PosteriorSamples Samples, string Kind) Reference(BenchmarkTask task, double[] truth, double[] x, int count, ulong seed, int proposals)

@@ -10,7 +10,7 @@ public class NeuralNetworkTests
     // while still catching any wrong factor or sign.
     private const double Step = 1e-2;
 
-    private static void AssertGradientsMatch(Func<double> loss, Action zeroAndBackprop, IEnumerable<(float[] Values, float[] Gradients)> parameters, int checksPerArray = 6)
+    internal static void AssertGradientsMatch(Func<double> loss, Action zeroAndBackprop, IEnumerable<(float[] Values, float[] Gradients)> parameters, int checksPerArray = 6)
     {
         zeroAndBackprop();
         var checkedCount = 0;

@@ -27,7 +27,7 @@ internal sealed class SbiCommand(TextWriter output) : CliCommand(output)
     public override Command Build()
     {
         var task = new Option<string?>("--task") { Description = "An sbibm task: " + string.Join(", ", BenchmarkTasks.Names) + "." };
-        var method = new Option<string>("--method") { Description = "npe (default: a masked autoregressive flow), maf, mdn (mixture density network), abc-smc, rej-abc (nsf is not available).", DefaultValueFactory = _ => "npe" };
+        var method = new Option<string>("--method") { Description = "npe (default: a masked autoregressive flow), maf, nsf (neural spline flow), mdn (mixture density network), abc-smc, rej-abc.", DefaultValueFactory = _ => "npe" };
         method.AcceptOnlyFromAmong(Methods);
         var budget = new Option<int>("--budget") { Description = "Simulations to spend (default 10000).", DefaultValueFactory = _ => 10_000 };
         var observation = new Option<string?>("--x-obs") { Description = "CSV with a header row and one row of observed values in sbibm's column order (default: the task's synthetic observation 1)." };
@@ -77,11 +77,6 @@ internal sealed class SbiCommand(TextWriter output) : CliCommand(output)
             throw new UsageException($"sbi: unknown task '{request.Task}'. Known tasks: {string.Join(", ", BenchmarkTasks.Names)}.");
         }
 
-        if (request.Method == "nsf")
-        {
-            throw new UsageException("sbi: the neural spline flow (nsf) is not available in this version; use --method maf (or npe, which is the same).");
-        }
-
         if (request.Budget < 10 || request.Samples < 1)
         {
             throw new UsageException("sbi: --budget must be at least 10 and --samples at least 1.");
@@ -94,8 +89,16 @@ internal sealed class SbiCommand(TextWriter output) : CliCommand(output)
         string detail;
         switch (request.Method)
         {
-            case "npe" or "maf" or "mdn":
-                var options = new NpeOptions { Estimator = request.Method == "mdn" ? DensityEstimator.MixtureDensityNetwork : DensityEstimator.MaskedAutoregressiveFlow };
+            case "npe" or "maf" or "mdn" or "nsf":
+                var options = new NpeOptions
+                {
+                    Estimator = request.Method switch
+                    {
+                        "mdn" => DensityEstimator.MixtureDensityNetwork,
+                        "nsf" => DensityEstimator.NeuralSplineFlow,
+                        _ => DensityEstimator.MaskedAutoregressiveFlow,
+                    },
+                };
                 var posterior = new Npe(benchmark.Prior, benchmark.Simulator, options).Train(request.Budget, request.Seed);
                 samples = posterior.Sample(x, request.Samples, request.Seed + 1);
                 var t = posterior.Training;

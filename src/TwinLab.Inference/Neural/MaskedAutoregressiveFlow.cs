@@ -39,10 +39,36 @@ internal sealed class MaskedAutoregressiveFlow : ConditionalDensityEstimator
 
     public int Transforms => _made.Length;
 
+    /// <summary>The MADE of an affine transform: outputs m_0 … m_{d−1} then a_0 … a_{d−1}.</summary>
+    internal static Mlp CreateMade(int d, int c, int hidden, ref RandomStream stream)
+    {
+        var outputDegrees = new int[2 * d];
+        for (var i = 0; i < d; i++)
+        {
+            outputDegrees[i] = i + 1;
+            outputDegrees[d + i] = i + 1;
+        }
+
+        return CreateMade(d, c, hidden, outputDegrees, ref stream);
+    }
+
+    /// <summary>A MADE with <paramref name="outputsPerVariable"/> outputs per variable, grouped by variable: outputs
+    /// i·P … i·P + P − 1 belong to θ_i.</summary>
+    internal static Mlp CreateMade(int d, int c, int hidden, int outputsPerVariable, ref RandomStream stream)
+    {
+        var outputDegrees = new int[d * outputsPerVariable];
+        for (var i = 0; i < d; i++)
+        {
+            outputDegrees.AsSpan(i * outputsPerVariable, outputsPerVariable).Fill(i + 1);
+        }
+
+        return CreateMade(d, c, hidden, outputDegrees, ref stream);
+    }
+
     /// <summary>The MADE masks: inputs θ_i have degree i + 1, context inputs degree 0; hidden unit k has degree
     /// (k mod max(1, d − 1)) + min(1, d − 1); a hidden connection needs degree(out) ≥ degree(in), an output of
     /// θ_i (degree i + 1) needs degree(out) &gt; degree(in).</summary>
-    internal static Mlp CreateMade(int d, int c, int hidden, ref RandomStream stream)
+    private static Mlp CreateMade(int d, int c, int hidden, int[] outputDegrees, ref RandomStream stream)
     {
         var inputDegrees = new int[d + c];
         for (var i = 0; i < d; i++)
@@ -58,16 +84,9 @@ internal sealed class MaskedAutoregressiveFlow : ConditionalDensityEstimator
             hiddenDegrees[k] = (k % max) + min;
         }
 
-        var outputDegrees = new int[2 * d];
-        for (var i = 0; i < d; i++)
-        {
-            outputDegrees[i] = i + 1;
-            outputDegrees[d + i] = i + 1;
-        }
-
         var first = new DenseLayer(d + c, hidden, Mask(inputDegrees, hiddenDegrees, strict: false));
         var second = new DenseLayer(hidden, hidden, Mask(hiddenDegrees, hiddenDegrees, strict: false));
-        var last = new DenseLayer(hidden, 2 * d, Mask(hiddenDegrees, outputDegrees, strict: true));
+        var last = new DenseLayer(hidden, outputDegrees.Length, Mask(hiddenDegrees, outputDegrees, strict: true));
         first.InitialiseDefault(ref stream);
         second.InitialiseDefault(ref stream);
         last.InitialiseDefault(ref stream);

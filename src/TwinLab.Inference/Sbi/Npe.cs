@@ -12,6 +12,9 @@ public enum DensityEstimator
 
     /// <summary>A mixture density network with full-covariance Gaussian components.</summary>
     MixtureDensityNetwork,
+
+    /// <summary>A neural spline flow: five rational-quadratic autoregressive transforms (ten bins on [−3, 3], linear tails).</summary>
+    NeuralSplineFlow,
 }
 
 /// <summary>Settings of <see cref="Npe"/>; the defaults follow the <c>sbi</c> library's NPE.</summary>
@@ -25,6 +28,12 @@ public sealed record NpeOptions
 
     /// <summary>Autoregressive transforms of the flow.</summary>
     public int Transforms { get; init; } = 5;
+
+    /// <summary>Bins of each rational-quadratic spline of the neural spline flow.</summary>
+    public int SplineBins { get; init; } = 10;
+
+    /// <summary>The neural spline flow's splines act on [−B, B] of the standardised θ and are the identity outside.</summary>
+    public double SplineBound { get; init; } = 3.0;
 
     /// <summary>Mixture components of the mixture density network.</summary>
     public int Components { get; init; } = 10;
@@ -57,6 +66,16 @@ public sealed record NpeOptions
         if (!(LearningRate > 0) || !(ValidationFraction > 0 && ValidationFraction < 1) || !(ClipNorm > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(NpeOptions), "NpeOptions: the learning rate and clip norm must be positive and the validation fraction in (0, 1).");
+        }
+
+        if (SplineBins < 2 || !(SplineBound > 0) || !double.IsFinite(SplineBound))
+        {
+            throw new ArgumentOutOfRangeException(nameof(NpeOptions), "NpeOptions: a spline needs at least 2 bins and a finite, positive bound B.");
+        }
+
+        if (!Enum.IsDefined(Estimator))
+        {
+            throw new ArgumentOutOfRangeException(nameof(NpeOptions), $"NpeOptions: unknown estimator {Estimator}.");
         }
     }
 }
@@ -165,9 +184,12 @@ public sealed class Npe
         var validationData = Gather(data, validationIndex, m);
 
         var initStream = RandomStream.For(seed, "npe.initialise");
-        ConditionalDensityEstimator estimator = _options.Estimator == DensityEstimator.MaskedAutoregressiveFlow
-            ? new MaskedAutoregressiveFlow(d, m, _options.Transforms, _options.HiddenUnits, ref initStream)
-            : new MixtureDensityNetwork(d, m, _options.Components, _options.HiddenUnits, ref initStream);
+        ConditionalDensityEstimator estimator = _options.Estimator switch
+        {
+            DensityEstimator.MaskedAutoregressiveFlow => new MaskedAutoregressiveFlow(d, m, _options.Transforms, _options.HiddenUnits, ref initStream),
+            DensityEstimator.NeuralSplineFlow => new NeuralSplineFlow(d, m, _options.Transforms, _options.HiddenUnits, _options.SplineBins, _options.SplineBound, ref initStream),
+            _ => new MixtureDensityNetwork(d, m, _options.Components, _options.HiddenUnits, ref initStream),
+        };
         var adam = new Adam(estimator.Parameters(), _options.LearningRate) { ClipNorm = _options.ClipNorm };
 
         var batchSize = Math.Min(_options.BatchSize, trainCount);
