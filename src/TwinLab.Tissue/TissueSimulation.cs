@@ -258,19 +258,33 @@ public sealed class TissueSimulation
         }
     }
 
-    /// <summary>Sets oxygen to its quasi-steady state for the current cells (red-black SOR to <see cref="TissueSetup.OxygenTolerance"/>).</summary>
-    /// <returns>The solver's report.</returns>
+    /// <summary>Sets oxygen to its quasi-steady state for the current cells (<see cref="TissueSetup.OxygenSolver"/> to
+    /// <see cref="TissueSetup.OxygenTolerance"/>).</summary>
+    /// <returns>The solver's report: <see cref="SteadyStateResult.Iterations"/> counts V-cycles (multigrid) or
+    /// red-black sweeps (SOR); <see cref="SteadyStateResult.LastChange"/> is the final scaled residual (multigrid) or
+    /// the last sweep's largest change (SOR).</returns>
     public SteadyStateResult EquilibrateOxygen()
     {
         RebuildUptake();
-        return DiffusionSolver.SolveSteadyState(Oxygen, _oxygenUptake, null, Setup.OxygenTolerance, 100_000, _maxThreads);
+        return SolveOxygen(1000, 100_000);
     }
 
-    /// <summary>Quasi-steady oxygen solves that stopped at their sweep limit before reaching the tolerance (reported, not thrown).</summary>
+    /// <summary>Quasi-steady oxygen solves that stopped at their iteration limit before reaching the tolerance (reported, not thrown).</summary>
     public int UnconvergedOxygenSolves { get; private set; }
 
-    /// <summary>Red-black sweeps of the quasi-steady oxygen solves so far.</summary>
-    public long OxygenSweeps { get; private set; }
+    /// <summary>Iterations of the quasi-steady oxygen solves during <see cref="Run"/> so far: V-cycles with multigrid,
+    /// red-black sweeps with SOR.</summary>
+    public long OxygenIterations { get; private set; }
+
+    private SteadyStateResult SolveOxygen(int maxCycles, int maxSweeps)
+    {
+        if (Setup.OxygenSolver == SteadyStateSolver.Multigrid)
+        {
+            var result = DiffusionSolver.SolveSteadyStateMultigrid(Oxygen, _oxygenUptake, Setup.OxygenTolerance, maxCycles, _maxThreads);
+            return new SteadyStateResult(result.Cycles, result.FinalResidual, result.Converged);
+        }
+        return DiffusionSolver.SolveSteadyState(Oxygen, _oxygenUptake, null, Setup.OxygenTolerance, maxSweeps, _maxThreads);
+    }
 
     /// <summary>Runs whole cell steps covering <paramref name="minutes"/> (a whole multiple of the cell step).</summary>
     /// <param name="minutes">Simulated minutes.</param>
@@ -325,8 +339,8 @@ public sealed class TissueSimulation
         RebuildUptake();
         if (Setup.OxygenQuasiSteady)
         {
-            var solve = DiffusionSolver.SolveSteadyState(Oxygen, _oxygenUptake, null, Setup.OxygenTolerance, 10_000, _maxThreads);
-            OxygenSweeps += solve.Iterations;
+            var solve = SolveOxygen(200, 10_000);
+            OxygenIterations += solve.Iterations;
             UnconvergedOxygenSolves += solve.Converged ? 0 : 1;
         }
         int substeps = _steps.DiffusionStepsPerCellStep;
