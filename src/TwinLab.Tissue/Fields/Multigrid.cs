@@ -511,6 +511,10 @@ internal sealed class MultigridHierarchy
         double worst = 0;
         var gate = new object();
         var coarseF = coarse.F!;
+        int nx = fine.Nx, plane = fine.Nx * fine.Ny;
+        bool threeD = fine.ThreeD;
+        double k = fine.K;
+        double neighbourK = (threeD ? 6 : 4) * k;
         Parallel.For(0, coarse.Ny * coarse.Nz, options, () => 0.0, (line, _, local) =>
         {
             int y = line % coarse.Ny, z = line / coarse.Ny;
@@ -526,6 +530,7 @@ internal sealed class MultigridHierarchy
                     counts++;
                     int row = fine.SiteRow(fy, fz);
                     int start = fine.Nx * (fy + (fine.Ny * fz));
+                    bool interiorLine = fy > 0 && fy < fine.Ny - 1 && (!fine.ThreeD || (fz > 0 && fz < fine.Nz - 1));
                     for (int fx = 0; fx < fine.Nx; fx++)
                     {
                         int i = start + fx;
@@ -533,8 +538,26 @@ internal sealed class MultigridHierarchy
                         {
                             continue;
                         }
-                        double r = fine.Residual(fx, fy, fz, i, fine.Shift[row + fine.SiteX[fx]], out double diagonal);
-                        local = Math.Max(local, Math.Abs(r) / diagonal);
+                        double r;
+                        if (interiorLine && fx > 0 && fx < fine.Nx - 1)
+                        {
+                            // Interior voxel: aᵢᵢ = 1/InvInterior; the same sum as the generic residual.
+                            var c = fine.C;
+                            double sum = c[i - 1] + c[i + 1] + c[i - nx] + c[i + nx];
+                            if (threeD)
+                            {
+                                sum += c[i - plane] + c[i + plane];
+                            }
+                            int site = row + fine.SiteX[fx];
+                            double diagonal = fine.Shift[site] + neighbourK;
+                            r = (fine.F is null ? 0 : fine.F[i]) + (k * sum) - (diagonal * c[i]);
+                            local = Math.Max(local, Math.Abs(r) * fine.InvInterior[site]);
+                        }
+                        else
+                        {
+                            r = fine.Residual(fx, fy, fz, i, fine.Shift[row + fine.SiteX[fx]], out double diagonal);
+                            local = Math.Max(local, Math.Abs(r) / diagonal);
+                        }
                         coarseF[coarseStart + (fx >> 1)] += r;
                     }
                 }
