@@ -52,7 +52,8 @@ public sealed record DrugExposure(double Start, double End, double Concentration
 /// <summary>How the quasi-steady oxygen problem is solved each cell step.</summary>
 public enum SteadyStateSolver
 {
-    /// <summary>Geometric multigrid V-cycles to a scaled residual ≤ the tolerance (the default: a few cycles per step).</summary>
+    /// <summary>Geometric multigrid V-cycles until the scaled residual and the last coarse correction are ≤ the
+    /// tolerance (the default: a few cycles per step).</summary>
     Multigrid,
 
     /// <summary>Red-black successive over-relaxation until no voxel changes by more than the tolerance (hundreds of
@@ -90,7 +91,8 @@ public sealed record TissueSetup
     /// </summary>
     public bool OxygenQuasiSteady { get; init; } = true;
 
-    /// <summary>The quasi-steady oxygen solve stops when the scaled residual max |rᵢ|/aᵢᵢ (multigrid) or the largest
+    /// <summary>The quasi-steady oxygen solve stops when the scaled residual max |rᵢ|/aᵢᵢ and the last coarse-grid
+    /// correction (multigrid), or the largest
     /// change of a voxel in a sweep (SOR) is at most this (mmHg).</summary>
     public double OxygenTolerance { get; init; } = 1e-4;
 

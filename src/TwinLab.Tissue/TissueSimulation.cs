@@ -13,8 +13,8 @@ namespace TwinLab.Tissue;
 /// </summary>
 /// <remarks>
 /// <para><b>One cell step</b> (Δt_cell): apply radiation fractions due in the step; set the drug's boundary
-/// concentration; rebuild the uptake maps from the cells; advance the fields by Δt_cell/Δt_diffusion implicit LOD
-/// steps; update every cell in parallel (phenotype, cycle clock, deaths; draws from Philox streams keyed by
+/// concentration; rebuild the uptake maps from the cells; solve quasi-steady oxygen (multigrid by default) or time-step
+/// it, and advance the drug by Δt_cell/Δt_diffusion implicit LOD steps; update every cell in parallel (phenotype, cycle clock, deaths; draws from Philox streams keyed by
 /// (seed, purpose, step, cell id)); then apply divisions, migrations and clearances one after another in slot order.
 /// Cells are stored as structure-of-arrays in flat arrays; nothing in the update depends on the thread count, so a
 /// run is bitwise reproducible for a seed.</para>
@@ -264,7 +264,7 @@ public sealed class TissueSimulation
     /// <summary>Sets oxygen to its quasi-steady state for the current cells (<see cref="TissueSetup.OxygenSolver"/> to
     /// <see cref="TissueSetup.OxygenTolerance"/>).</summary>
     /// <returns>The solver's report: <see cref="SteadyStateResult.Iterations"/> counts V-cycles (multigrid) or
-    /// red-black sweeps (SOR); <see cref="SteadyStateResult.LastChange"/> is the final scaled residual (multigrid) or
+    /// red-black sweeps (SOR); <see cref="SteadyStateResult.LastChange"/> is the larger of the final scaled residual and the last coarse correction (multigrid) or
     /// the last sweep's largest change (SOR).</returns>
     public SteadyStateResult EquilibrateOxygen()
     {
@@ -284,7 +284,7 @@ public sealed class TissueSimulation
         if (Setup.OxygenSolver == SteadyStateSolver.Multigrid)
         {
             var result = DiffusionSolver.SolveSteadyStateMultigrid(Oxygen, _oxygenUptake, Setup.OxygenTolerance, maxCycles, _maxThreads);
-            return new SteadyStateResult(result.Cycles, result.FinalResidual, result.Converged);
+            return new SteadyStateResult(result.Cycles, Math.Max(result.FinalResidual, result.LastCorrection), result.Converged);
         }
         return DiffusionSolver.SolveSteadyState(Oxygen, _oxygenUptake, null, Setup.OxygenTolerance, maxSweeps, _maxThreads);
     }

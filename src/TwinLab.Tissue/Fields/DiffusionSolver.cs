@@ -36,8 +36,9 @@ public static class DiffusionSolver
     /// Solves the quasi-steady problem D∇²c − (λ + u)c = 0 in place by geometric multigrid V(2,2)-cycles (red-black
     /// Gauss–Seidel smoothing, cell-centred full-weighting restriction, trilinear prolongation), starting from the
     /// field's current values; held voxels and far-field faces are the boundary. Stops when the scaled residual
-    /// max |rᵢ|/aᵢᵢ — the largest change one Jacobi update would make, in concentration units — is at most
-    /// <paramref name="tolerance"/>. Zero-order consumption (a complementarity problem) stays with
+    /// max |rᵢ|/aᵢᵢ — the largest change one Jacobi update would make, in concentration units — and the largest change
+    /// made by the last cycle's coarse-grid correction are both at most <paramref name="tolerance"/> (at least one
+    /// cycle runs). Zero-order consumption (a complementarity problem) stays with
     /// <see cref="SolveSteadyState"/>.
     /// </summary>
     /// <param name="field">The field (changed in place).</param>
@@ -58,7 +59,7 @@ public static class DiffusionSolver
 
     /// <summary>
     /// Advances <paramref name="field"/> by one unsplit backward-Euler step, (1 + Δt(λ + u) − Δt D∇²) cⁿ⁺¹ = cⁿ with the
-    /// faces and held voxels as boundary, solved by multigrid from cⁿ to a scaled residual ≤ <paramref name="tolerance"/>
+    /// faces and held voxels as boundary, solved by multigrid from cⁿ to a scaled residual and a last coarse correction ≤ <paramref name="tolerance"/>
     /// (in concentration units, as for <see cref="SolveSteadyStateMultigrid"/>). Unconditionally stable, first order in
     /// time, without the LOD splitting error; with closed faces the total mass changes only by the residual left.
     /// </summary>

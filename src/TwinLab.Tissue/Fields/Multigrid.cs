@@ -6,8 +6,12 @@ namespace TwinLab.Tissue.Fields;
 /// <param name="FinalResidual">The scaled residual of the returned field.</param>
 /// <param name="ConvergenceFactor">The mean reduction of the scaled residual per cycle,
 /// (final/initial)^(1/cycles); NaN when no cycle was needed.</param>
-/// <param name="Converged">Whether <paramref name="FinalResidual"/> fell to the tolerance within the cycle limit.</param>
-public sealed record MultigridResult(int Cycles, double InitialResidual, double FinalResidual, double ConvergenceFactor, bool Converged);
+/// <param name="LastCorrection">The largest change the last cycle's coarse-grid correction made to a voxel (infinity
+/// when no cycle ran).</param>
+/// <param name="Converged">Whether <paramref name="FinalResidual"/> and <paramref name="LastCorrection"/> both fell to
+/// the tolerance within the cycle limit.</param>
+public sealed record MultigridResult(int Cycles, double InitialResidual, double FinalResidual, double ConvergenceFactor,
+    double LastCorrection, bool Converged);
 
 /// <summary>
 /// One grid of the multigrid hierarchy for the operator A c = (s − D∇²) c on a cell-centred lattice: per-voxel shift
@@ -124,6 +128,7 @@ internal sealed class MultigridHierarchy
     private const int PostSmoothing = 2;
     private readonly List<MultigridLevel> _levels = [];
     private readonly double[][] _lineBuffers;
+    private readonly double[] _chunkMaxima;
     private readonly Dictionary<(int, int, bool, double), (int, double, int, double)[]> _axes = [];
     private readonly int _heldVersion;
     private readonly int _factor;
@@ -161,6 +166,7 @@ internal sealed class MultigridHierarchy
             widest = Math.Max(widest, level.Nx);
         }
         _lineBuffers = new double[Environment.ProcessorCount * 4][];
+        _chunkMaxima = new double[_lineBuffers.Length];
         for (int b = 0; b < _lineBuffers.Length; b++)
         {
             _lineBuffers[b] = new double[widest];
@@ -255,6 +261,7 @@ internal sealed class MultigridHierarchy
         }
 
         double initial = double.NaN, residual = double.NaN;
+        double correction = _levels.Count > 1 ? double.PositiveInfinity : 0;
         int cycles = 0;
         while (true)
         {
@@ -264,14 +271,17 @@ internal sealed class MultigridHierarchy
             {
                 initial = residual;
             }
-            if (residual <= tolerance || cycles >= maxCycles || !double.IsFinite(residual))
+            // A small scaled residual alone does not bound the error of smooth modes (‖A⁻¹D‖ grows like n²); the coarse
+            // correction measures them directly, and once it is below the tolerance the error left is about ρ/(1 − ρ)
+            // of it, with ρ the convergence factor.
+            if ((residual <= tolerance && correction <= tolerance) || cycles >= maxCycles || !double.IsFinite(residual))
             {
                 break;
             }
             if (_levels.Count > 1)
             {
                 CoarseCorrection(1, options);
-                Prolongate(_levels[1], fine, options);
+                correction = Prolongate(_levels[1], fine, options);
             }
             else
             {
@@ -281,7 +291,7 @@ internal sealed class MultigridHierarchy
             cycles++;
         }
         double factor = cycles == 0 ? double.NaN : Math.Pow(residual / initial, 1.0 / cycles);
-        return new MultigridResult(cycles, initial, residual, factor, residual <= tolerance);
+        return new MultigridResult(cycles, initial, residual, factor, correction, residual <= tolerance && correction <= tolerance);
     }
 
     private static bool CanCoarsen(MultigridLevel level)
@@ -310,7 +320,7 @@ internal sealed class MultigridHierarchy
         Smooth(level, PreSmoothing, options);
         RestrictResidual(level, _levels[l + 1], options);
         CoarseCorrection(l + 1, options);
-        Prolongate(_levels[l + 1], level, options);
+        _ = Prolongate(_levels[l + 1], level, options);
         Smooth(level, PostSmoothing, options);
     }
 
@@ -629,16 +639,19 @@ internal sealed class MultigridHierarchy
         return worst;
     }
 
-    /// <summary>Adds the trilinear interpolation of the coarse correction to the fine values (held voxels unchanged).</summary>
-    private void Prolongate(MultigridLevel coarse, MultigridLevel fine, ParallelOptions options)
+    /// <summary>Adds the trilinear interpolation of the coarse correction to the fine values (held voxels unchanged);
+    /// returns the largest change made.</summary>
+    private double Prolongate(MultigridLevel coarse, MultigridLevel fine, ParallelOptions options)
     {
         int lines = fine.Ny * fine.Nz;
         int chunks = Math.Min(_lineBuffers.Length, Math.Max(1, lines / 4));
         var ax = InterpolationAxis(fine.Nx, coarse.Nx, fine, coarse);
         var ay = InterpolationAxis(fine.Ny, coarse.Ny, fine, coarse);
         var az = fine.ThreeD ? InterpolationAxis(fine.Nz, coarse.Nz, fine, coarse) : null;
+        var largest = _chunkMaxima;
         Parallel.For(0, chunks, options, chunk =>
         {
+            double most = 0;
             var blend = _lineBuffers[chunk];
             int from = (int)((long)lines * chunk / chunks), to = (int)((long)lines * (chunk + 1) / chunks);
             var cc = coarse.C;
@@ -664,10 +677,19 @@ internal sealed class MultigridHierarchy
                         continue;
                     }
                     var (x0, wx0, x1, wx1) = ax[x];
-                    fine.C[i] += (wx0 * blend[x0]) + (wx1 * blend[x1]);
+                    double delta = (wx0 * blend[x0]) + (wx1 * blend[x1]);
+                    fine.C[i] += delta;
+                    most = Math.Max(most, Math.Abs(delta));
                 }
             }
+            largest[chunk] = most;
         });
+        double result = 0;
+        for (int chunk = 0; chunk < chunks; chunk++)
+        {
+            result = Math.Max(result, largest[chunk]);
+        }
+        return result;
     }
 
     /// <summary>
