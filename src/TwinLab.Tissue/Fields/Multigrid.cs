@@ -43,15 +43,19 @@ internal sealed class MultigridLevel
 
     public int Count => Nx * Ny * Nz;
 
-    /// <summary>This grid's spacing over the finest grid's (2^level).</summary>
-    public double Scale { get; set; } = 1;
+    /// <summary>This grid's spacing along x, y, z over the finest grid's: n₀/n per axis, so every grid covers exactly
+    /// the domain (about 2^level; not exactly when a size along the hierarchy is odd).</summary>
+    public double[] Scale { get; } = [1, 1, 1];
 
-    /// <summary>D/h² on this grid.</summary>
-    public double K { get; set; }
+    /// <summary>D/h² along x, y, z on this grid.</summary>
+    public double[] K { get; } = new double[3];
 
-    /// <summary>The coefficient of a far-field ghost: D/(h·d) with d the distance from a face voxel's centre to the
-    /// finest grid's ghost centre (h on the finest grid).</summary>
-    public double KFace { get; set; }
+    /// <summary>The coefficient of a far-field ghost along x, y, z: D/(h·d) with d the distance from a face voxel's
+    /// centre to the finest grid's ghost centre (h on the finest grid).</summary>
+    public double[] KFace { get; } = new double[3];
+
+    /// <summary>2(Kx + Ky + Kz) (without Kz in 2-D): the Laplacian's share of an interior voxel's diagonal.</summary>
+    public double InteriorK => 2 * (K[0] + K[1] + (ThreeD ? K[2] : 0));
 
     /// <summary>Whether the faces have far-field ghosts (else zero flux).</summary>
     public bool Dirichlet { get; set; }
@@ -90,26 +94,23 @@ internal sealed class MultigridLevel
     {
         var c = C;
         int nx = Nx, plane = Nx * Ny;
-        double k = K;
-        double sum = 0;
-        int count = 0;
-        int ghosts = 0;
-        if (x > 0) { sum += c[i - 1]; count++; } else { ghosts++; }
-        if (x < nx - 1) { sum += c[i + 1]; count++; } else { ghosts++; }
-        if (y > 0) { sum += c[i - nx]; count++; } else { ghosts++; }
-        if (y < Ny - 1) { sum += c[i + nx]; count++; } else { ghosts++; }
+        double kx = K[0], ky = K[1], kz = K[2];
+        double laplacian = 0, ghostWeight = 0;
+        diagonal = shift;
+        if (x > 0) { laplacian += kx * c[i - 1]; diagonal += kx; } else { ghostWeight += KFace[0]; }
+        if (x < nx - 1) { laplacian += kx * c[i + 1]; diagonal += kx; } else { ghostWeight += KFace[0]; }
+        if (y > 0) { laplacian += ky * c[i - nx]; diagonal += ky; } else { ghostWeight += KFace[1]; }
+        if (y < Ny - 1) { laplacian += ky * c[i + nx]; diagonal += ky; } else { ghostWeight += KFace[1]; }
         if (ThreeD)
         {
-            if (z > 0) { sum += c[i - plane]; count++; } else { ghosts++; }
-            if (z < Nz - 1) { sum += c[i + plane]; count++; } else { ghosts++; }
+            if (z > 0) { laplacian += kz * c[i - plane]; diagonal += kz; } else { ghostWeight += KFace[2]; }
+            if (z < Nz - 1) { laplacian += kz * c[i + plane]; diagonal += kz; } else { ghostWeight += KFace[2]; }
         }
-        double f = F is null ? 0 : F[i];
-        diagonal = shift + (k * count);
-        double rhs = f + (k * sum);
-        if (Dirichlet && ghosts > 0)
+        double rhs = (F is null ? 0 : F[i]) + laplacian;
+        if (Dirichlet && ghostWeight > 0)
         {
-            diagonal += KFace * ghosts;
-            rhs += KFace * ghosts * GhostValue;
+            diagonal += ghostWeight;
+            rhs += ghostWeight * GhostValue;
         }
         return rhs - (diagonal * c[i]);
     }
@@ -129,7 +130,7 @@ internal sealed class MultigridHierarchy
     private readonly List<MultigridLevel> _levels = [];
     private readonly double[][] _lineBuffers;
     private readonly double[] _chunkMaxima;
-    private readonly Dictionary<(int, int, bool, double), (int, double, int, double)[]> _axes = [];
+    private readonly Dictionary<(int, int, bool, double, double), (int, double, int, double)[]> _axes = [];
     private readonly int _heldVersion;
     private readonly int _factor;
 
@@ -229,10 +230,15 @@ internal sealed class MultigridHierarchy
         for (int l = 0; l < _levels.Count; l++)
         {
             var level = _levels[l];
-            double spacing = h * (1 << l);
-            level.Scale = 1 << l;
-            level.K = d / (spacing * spacing);
-            level.KFace = d / (spacing * ((spacing + h) / 2));
+            level.Scale[0] = (double)fine.Nx / level.Nx;
+            level.Scale[1] = (double)fine.Ny / level.Ny;
+            level.Scale[2] = (double)fine.Nz / level.Nz;
+            for (int a = 0; a < 3; a++)
+            {
+                double spacing = h * level.Scale[a];
+                level.K[a] = d / (spacing * spacing);
+                level.KFace[a] = d / (spacing * ((spacing + h) / 2));
+            }
             if (l > 0)
             {
                 level.Dirichlet = fine.Dirichlet;
@@ -253,7 +259,7 @@ internal sealed class MultigridHierarchy
         }
         for (int s = 0; s < fine.Shift.Length; s++)
         {
-            fine.InvInterior[s] = 1 / (fine.Shift[s] + (neighbours * fine.K));
+            fine.InvInterior[s] = 1 / (fine.Shift[s] + fine.InteriorK);
         }
         for (int l = 1; l < _levels.Count; l++)
         {
@@ -392,7 +398,7 @@ internal sealed class MultigridHierarchy
                 int i = x + (coarse.Nx * line);
                 double shift = count == 0 ? 0 : sum / count;
                 coarse.Shift[i] = shift;
-                coarse.InvInterior[i] = 1 / (shift + (neighbours * coarse.K));
+                coarse.InvInterior[i] = 1 / (shift + coarse.InteriorK);
             }
         });
     }
@@ -484,7 +490,7 @@ internal sealed class MultigridHierarchy
         var siteX = level.SiteX;
         var shift = level.Shift;
         var invInterior = level.InvInterior;
-        double k = level.K;
+        double kx = level.K[0], ky = level.K[1], kz = level.K[2];
         int row = level.SiteRow(y, z);
         bool threeD = level.ThreeD;
         bool interiorLine = y > 0 && y < ny - 1 && (!threeD || (z > 0 && z < nz - 1));
@@ -504,12 +510,12 @@ internal sealed class MultigridHierarchy
                 {
                     continue;
                 }
-                double sum = c[i - 1] + c[i + 1] + c[i - nx] + c[i + nx];
+                double sum = (kx * (c[i - 1] + c[i + 1])) + (ky * (c[i - nx] + c[i + nx]));
                 if (threeD)
                 {
-                    sum += c[i - plane] + c[i + plane];
+                    sum += kz * (c[i - plane] + c[i + plane]);
                 }
-                double rhs = f is null ? k * sum : f[i] + (k * sum);
+                double rhs = f is null ? sum : f[i] + sum;
                 c[i] = rhs * invInterior[row + siteX[x]];
             }
             if (((nx - 1 + y + z + colour) & 1) == 0 && nx > 1)
@@ -573,8 +579,8 @@ internal sealed class MultigridHierarchy
         var coarseF = coarse.F!;
         int nx = fine.Nx, plane = fine.Nx * fine.Ny;
         bool threeD = fine.ThreeD;
-        double k = fine.K;
-        double neighbourK = (threeD ? 6 : 4) * k;
+        double kx = fine.K[0], ky = fine.K[1], kz = fine.K[2];
+        double neighbourK = fine.InteriorK;
         Parallel.For(0, coarse.Ny * coarse.Nz, options, () => 0.0, (line, _, local) =>
         {
             int y = line % coarse.Ny, z = line / coarse.Ny;
@@ -603,14 +609,14 @@ internal sealed class MultigridHierarchy
                         {
                             // Interior voxel: aᵢᵢ = 1/InvInterior; the same sum as the generic residual.
                             var c = fine.C;
-                            double sum = c[i - 1] + c[i + 1] + c[i - nx] + c[i + nx];
+                            double sum = (kx * (c[i - 1] + c[i + 1])) + (ky * (c[i - nx] + c[i + nx]));
                             if (threeD)
                             {
-                                sum += c[i - plane] + c[i + plane];
+                                sum += kz * (c[i - plane] + c[i + plane]);
                             }
                             int site = row + fine.SiteX[fx];
                             double diagonal = fine.Shift[site] + neighbourK;
-                            r = (fine.F is null ? 0 : fine.F[i]) + (k * sum) - (diagonal * c[i]);
+                            r = (fine.F is null ? 0 : fine.F[i]) + sum - (diagonal * c[i]);
                             local = Math.Max(local, Math.Abs(r) * fine.InvInterior[site]);
                         }
                         else
@@ -645,9 +651,9 @@ internal sealed class MultigridHierarchy
     {
         int lines = fine.Ny * fine.Nz;
         int chunks = Math.Min(_lineBuffers.Length, Math.Max(1, lines / 4));
-        var ax = InterpolationAxis(fine.Nx, coarse.Nx, fine, coarse);
-        var ay = InterpolationAxis(fine.Ny, coarse.Ny, fine, coarse);
-        var az = fine.ThreeD ? InterpolationAxis(fine.Nz, coarse.Nz, fine, coarse) : null;
+        var ax = InterpolationAxis(fine.Nx, coarse.Nx, fine.Dirichlet, fine.Scale[0], coarse.Scale[0]);
+        var ay = InterpolationAxis(fine.Ny, coarse.Ny, fine.Dirichlet, fine.Scale[1], coarse.Scale[1]);
+        var az = fine.ThreeD ? InterpolationAxis(fine.Nz, coarse.Nz, fine.Dirichlet, fine.Scale[2], coarse.Scale[2]) : null;
         var largest = _chunkMaxima;
         Parallel.For(0, chunks, options, chunk =>
         {
@@ -697,17 +703,16 @@ internal sealed class MultigridHierarchy
     /// coarse centres inside the domain; at a face, the coarse correction is interpolated towards the boundary
     /// condition — zero at the finest grid's ghost centre for far-field faces, zero slope for closed faces.
     /// </summary>
-    private (int C0, double W0, int C1, double W1)[] InterpolationAxis(int fineSize, int coarseSize, MultigridLevel fine, MultigridLevel coarse)
+    private (int C0, double W0, int C1, double W1)[] InterpolationAxis(int fineSize, int coarseSize, bool dirichlet, double fineScale, double coarseScale)
     {
-        var key = (fineSize, coarseSize, fine.Dirichlet, fine.Scale);
+        var key = (fineSize, coarseSize, dirichlet, fineScale, coarseScale);
         if (_axes.TryGetValue(key, out var cached))
         {
             return cached;
         }
         // The finest ghost centre lies h₀/2 outside the face, the fine face voxel's centre h_f/2 inside and the coarse one
-        // h_c/2 = h_f inside: interpolating linearly from 0 at the ghost gives (h_f + h₀)/(h_c + h₀) of the coarse value.
-        double m = fine.Scale;
-        double boundaryWeight = (m + 1) / ((2 * m) + 1);
+        // h_c/2 inside: interpolating linearly from 0 at the ghost gives (h_f + h₀)/(h_c + h₀) of the coarse value.
+        double boundaryWeight = (fineScale + 1) / (coarseScale + 1);
         var axis = new (int, double, int, double)[fineSize];
         for (int x = 0; x < fineSize; x++)
         {
@@ -715,7 +720,7 @@ internal sealed class MultigridHierarchy
             int c1 = (x & 1) == 0 ? c0 - 1 : c0 + 1;
             if (c1 < 0 || c1 >= coarseSize)
             {
-                axis[x] = fine.Dirichlet ? (c0, boundaryWeight, c0, 0.0) : (c0, 1.0, c0, 0.0);
+                axis[x] = dirichlet ? (c0, boundaryWeight, c0, 0.0) : (c0, 1.0, c0, 0.0);
             }
             else
             {
