@@ -222,7 +222,6 @@ internal sealed class MultigridHierarchy
         var lattice = field.Lattice;
         double h = lattice.Spacing;
         double d = field.DiffusionCoefficient;
-        int neighbours = lattice.Dimensions == 3 ? 6 : 4;
         fine.F = rhs;
         fine.Dirichlet = field.Faces.IsDirichlet;
         fine.GhostValue = field.Faces.IsDirichlet ? field.Faces.Value : 0;
@@ -263,7 +262,7 @@ internal sealed class MultigridHierarchy
         }
         for (int l = 1; l < _levels.Count; l++)
         {
-            RestrictShift(_levels[l - 1], _levels[l], neighbours, options);
+            RestrictShift(_levels[l - 1], _levels[l], options);
         }
 
         double initial = double.NaN, residual = double.NaN;
@@ -366,7 +365,7 @@ internal sealed class MultigridHierarchy
     }
 
     /// <summary>Coarse shifts: the mean shift of the children that are not held.</summary>
-    private static void RestrictShift(MultigridLevel fine, MultigridLevel coarse, int neighbours, ParallelOptions options)
+    private static void RestrictShift(MultigridLevel fine, MultigridLevel coarse, ParallelOptions options)
     {
         int lines = coarse.Ny * coarse.Nz;
         Parallel.For(0, lines, options, line =>
