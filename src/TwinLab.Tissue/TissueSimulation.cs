@@ -13,8 +13,8 @@ namespace TwinLab.Tissue;
 /// </summary>
 /// <remarks>
 /// <para><b>One cell step</b> (Δt_cell): apply radiation fractions due in the step; set the drug's boundary
-/// concentration; rebuild the uptake maps from the cells; advance the fields by Δt_cell/Δt_diffusion implicit LOD
-/// steps; update every cell in parallel (phenotype, cycle clock, deaths; draws from Philox streams keyed by
+/// concentration; rebuild the uptake maps from the cells; solve quasi-steady oxygen (SOR by default, multigrid on request) or time-step
+/// it, and advance the drug by Δt_cell/Δt_diffusion implicit LOD steps; update every cell in parallel (phenotype, cycle clock, deaths; draws from Philox streams keyed by
 /// (seed, purpose, step, cell id)); then apply divisions, migrations and clearances one after another in slot order.
 /// Cells are stored as structure-of-arrays in flat arrays; nothing in the update depends on the thread count, so a
 /// run is bitwise reproducible for a seed.</para>
@@ -47,6 +47,7 @@ public sealed class TissueSimulation
     private readonly List<RadiationFraction> _radiation;
     private readonly List<DrugExposure> _drug;
     private readonly int[] _visitStamp, _parent, _queue, _distance;
+    private readonly double[] _siteOxygen, _siteDrug; // the fields at each site's centre voxel, gathered per cell step
 
     // Cells: structure of arrays, slots [0, _count).
     private int[] _site;
@@ -96,6 +97,8 @@ public sealed class TissueSimulation
         _parent = new int[n];
         _queue = new int[n];
         _distance = new int[n];
+        _siteOxygen = new double[n];
+        _siteDrug = new double[n];
         int capacity = Math.Min(n, 1024);
         _site = new int[capacity];
         _phenotype = new Phenotype[capacity];
@@ -258,19 +261,33 @@ public sealed class TissueSimulation
         }
     }
 
-    /// <summary>Sets oxygen to its quasi-steady state for the current cells (red-black SOR to <see cref="TissueSetup.OxygenTolerance"/>).</summary>
-    /// <returns>The solver's report.</returns>
+    /// <summary>Sets oxygen to its quasi-steady state for the current cells (<see cref="TissueSetup.OxygenSolver"/> to
+    /// <see cref="TissueSetup.OxygenTolerance"/>).</summary>
+    /// <returns>The solver's report: <see cref="SteadyStateResult.Iterations"/> counts V-cycles (multigrid) or
+    /// red-black sweeps (SOR); <see cref="SteadyStateResult.LastChange"/> is the larger of the final scaled residual and the last coarse correction (multigrid) or
+    /// the last sweep's largest change (SOR).</returns>
     public SteadyStateResult EquilibrateOxygen()
     {
         RebuildUptake();
-        return DiffusionSolver.SolveSteadyState(Oxygen, _oxygenUptake, null, Setup.OxygenTolerance, 100_000, _maxThreads);
+        return SolveOxygen(1000, 100_000);
     }
 
-    /// <summary>Quasi-steady oxygen solves that stopped at their sweep limit before reaching the tolerance (reported, not thrown).</summary>
+    /// <summary>Quasi-steady oxygen solves that stopped at their iteration limit before reaching the tolerance (reported, not thrown).</summary>
     public int UnconvergedOxygenSolves { get; private set; }
 
-    /// <summary>Red-black sweeps of the quasi-steady oxygen solves so far.</summary>
-    public long OxygenSweeps { get; private set; }
+    /// <summary>Iterations of the quasi-steady oxygen solves during <see cref="Run"/> so far: V-cycles with multigrid,
+    /// red-black sweeps with SOR.</summary>
+    public long OxygenIterations { get; private set; }
+
+    private SteadyStateResult SolveOxygen(int maxCycles, int maxSweeps)
+    {
+        if (Setup.OxygenSolver == SteadyStateSolver.Multigrid)
+        {
+            var result = DiffusionSolver.SolveSteadyStateMultigrid(Oxygen, _oxygenUptake, Setup.OxygenTolerance, maxCycles, _maxThreads);
+            return new SteadyStateResult(result.Cycles, Math.Max(result.FinalResidual, result.LastCorrection), result.Converged);
+        }
+        return DiffusionSolver.SolveSteadyState(Oxygen, _oxygenUptake, null, Setup.OxygenTolerance, maxSweeps, _maxThreads);
+    }
 
     /// <summary>Runs whole cell steps covering <paramref name="minutes"/> (a whole multiple of the cell step).</summary>
     /// <param name="minutes">Simulated minutes.</param>
@@ -325,8 +342,8 @@ public sealed class TissueSimulation
         RebuildUptake();
         if (Setup.OxygenQuasiSteady)
         {
-            var solve = DiffusionSolver.SolveSteadyState(Oxygen, _oxygenUptake, null, Setup.OxygenTolerance, 10_000, _maxThreads);
-            OxygenSweeps += solve.Iterations;
+            var solve = SolveOxygen(200, 10_000);
+            OxygenIterations += solve.Iterations;
             UnconvergedOxygenSolves += solve.Converged ? 0 : 1;
         }
         int substeps = _steps.DiffusionStepsPerCellStep;
@@ -363,9 +380,33 @@ public sealed class TissueSimulation
         double emax = rules.DrugEmax, hill = rules.DrugHill, ec50Power = Math.Pow(rules.DrugEc50, rules.DrugHill);
         ulong seed = _seed;
         uint step = (uint)Step;
-        var oxygen = Oxygen.Values;
-        var drug = Drug.Values;
         bool drugPresent = _drugPresent;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _maxThreads == 0 ? Environment.ProcessorCount : _maxThreads };
+        // Gather the fields at the site centres in site order (a forward walk through the field, which the hardware
+        // prefetches), so the cells, stored in no particular site order, read a small per-site array instead of
+        // jumping across the whole field.
+        var oxygen = _siteOxygen;
+        var drug = _siteDrug;
+        var centre = _centreVoxel;
+        var oxygenField = Oxygen.Values;
+        var drugField = Drug.Values;
+        int siteCount = Sites.VoxelCount;
+        int siteChunks = (siteCount + 8191) / 8192;
+        Parallel.For(0, siteChunks, options, b =>
+        {
+            int end = Math.Min(siteCount, (b + 1) * 8192);
+            for (int s = b * 8192; s < end; s++)
+            {
+                oxygen[s] = oxygenField[centre[s]];
+            }
+            if (drugPresent)
+            {
+                for (int s = b * 8192; s < end; s++)
+                {
+                    drug[s] = drugField[centre[s]];
+                }
+            }
+        });
         var site = _site;
         var phenotype = _phenotype;
         var clock = _clock;
@@ -373,10 +414,9 @@ public sealed class TissueSimulation
         var timer = _timer;
         var id = _id;
         var events = _event;
-        var centre = _centreVoxel;
         int chunk = 4096;
         int chunks = (count + chunk - 1) / chunk;
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = _maxThreads == 0 ? Environment.ProcessorCount : _maxThreads }, c =>
+        Parallel.For(0, chunks, options, c =>
         {
             int end = Math.Min(count, (c + 1) * chunk);
             for (int i = c * chunk; i < end; i++)
@@ -395,7 +435,7 @@ public sealed class TissueSimulation
                     continue;
                 }
                 Draw4(seed, PurposeCell, step, id[i], out double u0, out double u1, out double u2, out double u3);
-                int voxel = centre[site[i]];
+                int voxel = site[i];
                 double o = oxygen[voxel];
                 if (o < necrosisThreshold && u0 < pNecrosis)
                 {

@@ -6,7 +6,8 @@ namespace TwinLab.Benchmarks;
 
 /// <summary>
 /// One oxygen diffusion step on the tissue lattice: the implicit LOD step (reaction + Thomas sweeps per axis) against
-/// the plain explicit 7-point stencil as the peer, and the cell rules per cell step. The full size is the issue's
+/// the plain explicit 7-point stencil as the peer, one multigrid V-cycle and one SOR sweep of the quasi-steady solve,
+/// an unsplit backward-Euler step by multigrid, and the cell rules per cell step. The full size is the issue's
 /// 0.5 mm cube at 2 µm (250³ voxels) under 50³ sites of 10 µm with 10⁵ cells; 60³ under 12³ sites with 10³ cells is
 /// the smoke size. Run with
 ///   dotnet run -c Release --project tests/TwinLab.Benchmarks -- --filter '*TissueDiffusion*'
@@ -41,6 +42,15 @@ public class TissueDiffusionBenchmark
 
     [Benchmark(Description = "implicit LOD step")]
     public void ImplicitStep() => DiffusionSolver.StepImplicit(_tissue.Oxygen, _uptake, 0.01);
+
+    [Benchmark(Description = "quasi-steady oxygen: one red-black SOR sweep")]
+    public void SorSweep() => DiffusionSolver.SolveSteadyState(_tissue.Oxygen, _uptake, null, 1e-300, maxSweeps: 1);
+
+    [Benchmark(Description = "quasi-steady oxygen: multigrid, one V-cycle after pre-smoothing")]
+    public void MultigridCycle() => DiffusionSolver.SolveSteadyStateMultigrid(_tissue.Oxygen, _uptake, 1e-300, maxCycles: 1);
+
+    [Benchmark(Description = "backward-Euler step by multigrid (Δt = 0.01 min, scaled residual 1e-4)")]
+    public void BackwardEulerStep() => DiffusionSolver.StepBackwardEuler(_tissue.Oxygen, _uptake, 0.01, 1e-4);
 
     [Benchmark(Description = "cell rules, one cell step")]
     public void CellStep() => _tissue.UpdateCells();

@@ -103,6 +103,12 @@ public sealed class DiffusionField
 
     internal double[] Scratch => _scratch ??= new double[_values.Length];
 
+    /// <summary>Changes whenever a voxel becomes held, so cached solver data built on the held mask can be rebuilt.</summary>
+    internal int HeldVersion { get; private set; }
+
+    /// <summary>The multigrid hierarchy of this field's lattice, cached between solves.</summary>
+    internal MultigridHierarchy? Multigrid { get; set; }
+
     /// <summary>A reusable per-site buffer (the implicit reaction factors), so a step allocates nothing per voxel or site.</summary>
     internal double[] SiteScratch(int length)
     {
@@ -141,6 +147,7 @@ public sealed class DiffusionField
         {
             _held[index] = 1;
             HeldCount++;
+            HeldVersion++;
         }
         _values[index] = value;
     }
