@@ -48,6 +48,42 @@ internal abstract class ConditionalDensityEstimator
         }
     }
 
+    /// <summary>Reverses the variable order within each of <paramref name="batch"/> rows of width <paramref name="d"/>
+    /// (flows alternate the autoregressive order between transforms).</summary>
+    protected static void ReverseRows(Span<float> rows, int batch, int d)
+    {
+        for (var b = 0; b < batch; b++)
+        {
+            rows.Slice(b * d, d).Reverse();
+        }
+    }
+
+    /// <summary>Adds the gradient that reaches a transform's θ inputs through its network (the first
+    /// <paramref name="d"/> columns of each input row of width <paramref name="width"/>) to the per-row gradient; the
+    /// network's backward pass carried the 1/batch <paramref name="scale"/>, which is removed here.</summary>
+    protected static void AddNetworkGradient(Span<float> gradient, ReadOnlySpan<float> inputGradient, int batch, int d, int width, float scale)
+    {
+        for (var b = 0; b < batch; b++)
+        {
+            for (var i = 0; i < d; i++)
+            {
+                gradient[(b * d) + i] += inputGradient[(b * width) + i] / scale;
+            }
+        }
+    }
+
+    /// <summary>The mean of −ln q over a batch.</summary>
+    protected static double MeanNegativeLogProb(ReadOnlySpan<double> logProb)
+    {
+        var loss = 0.0;
+        foreach (var lp in logProb)
+        {
+            loss -= lp;
+        }
+
+        return loss / logProb.Length;
+    }
+
     /// <summary>Repeats one context row <paramref name="count"/> times.</summary>
     protected float[] RepeatContext(ReadOnlySpan<float> context, int count)
     {

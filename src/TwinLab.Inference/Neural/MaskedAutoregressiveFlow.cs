@@ -149,23 +149,11 @@ internal sealed class MaskedAutoregressiveFlow : ConditionalDensityEstimator
 
             var inGrad = _inputGradient.AsSpan(0, batch * width);
             _made[k].Backward(input.AsSpan(0, batch * width), outGrad, inGrad, batch);
-            for (var b = 0; b < batch; b++)
-            {
-                for (var i = 0; i < d; i++)
-                {
-                    // The direct path was multiplied by s above (unscaled); the network path carries the 1/batch scale.
-                    g[(b * d) + i] += inGrad[(b * width) + i] / scale;
-                }
-            }
+            // The direct path was multiplied by s above (unscaled); the network path carries the 1/batch scale.
+            AddNetworkGradient(g, inGrad, batch, d, width, scale);
         }
 
-        var loss = 0.0;
-        foreach (var lp in logProb)
-        {
-            loss -= lp;
-        }
-
-        return loss / batch;
+        return MeanNegativeLogProb(logProb);
     }
 
     /// <summary>Runs every transform; leaves each transform's input rows in _inputs, its sigmoids in _sigmoid and the
@@ -277,14 +265,6 @@ internal sealed class MaskedAutoregressiveFlow : ConditionalDensityEstimator
 
     /// <summary>ln(1 + eᵃ), computed without overflow.</summary>
     private static float Softplus(float a) => a > 0 ? a + MathF.Log(1f + MathF.Exp(-a)) : MathF.Log(1f + MathF.Exp(a));
-
-    private static void ReverseRows(Span<float> rows, int batch, int d)
-    {
-        for (var b = 0; b < batch; b++)
-        {
-            rows.Slice(b * d, d).Reverse();
-        }
-    }
 
     private void Ensure(int batch)
     {

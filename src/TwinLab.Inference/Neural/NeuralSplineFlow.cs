@@ -107,23 +107,11 @@ internal sealed class NeuralSplineFlow : ConditionalDensityEstimator
 
             var inGrad = _inputGradient.AsSpan(0, batch * width);
             _made[k].Backward(input.AsSpan(0, batch * width), outGrad, inGrad, batch);
-            for (var b = 0; b < batch; b++)
-            {
-                for (var i = 0; i < d; i++)
-                {
-                    // The direct path is per row; the network path carries the 1/batch scale.
-                    g[(b * d) + i] += inGrad[(b * width) + i] / scale;
-                }
-            }
+            // The direct path is per row; the network path carries the 1/batch scale.
+            AddNetworkGradient(g, inGrad, batch, d, width, scale);
         }
 
-        var loss = 0.0;
-        foreach (var lp in logProb)
-        {
-            loss -= lp;
-        }
-
-        return loss / batch;
+        return MeanNegativeLogProb(logProb);
     }
 
     /// <summary>Runs every transform; leaves each transform's input rows in _inputs and the final u in _gradient.</summary>
@@ -233,14 +221,6 @@ internal sealed class NeuralSplineFlow : ConditionalDensityEstimator
         for (var j = 0; j < output.Length; j++)
         {
             raw[j] = j < 2 * _bins ? output[j] * _rawScale : output[j];
-        }
-    }
-
-    private static void ReverseRows(Span<float> rows, int batch, int d)
-    {
-        for (var b = 0; b < batch; b++)
-        {
-            rows.Slice(b * d, d).Reverse();
         }
     }
 
