@@ -247,60 +247,8 @@ public class NeuralSplineFlowTests
     [Fact]
     public void Two_dimensional_draws_match_the_density_moments()
     {
-        // Moments of q(θ | x) by a 2-D grid (step 0.05 on [−20, 20]²; mass within 0.5 % of 1) against the moments
-        // of 20 000 draws: means within 4 standard errors, standard deviations within 3 % (sd of a sample sd of
-        // 20 000 draws ≈ 0.5 %, so 3 % is 6 sd even for moderately heavy tails).
         var flow = BentFlow(2, 1, 3, 2f); // milder bends: the 0.05 grid must resolve the density
-        const int n = 801;
-        const double h = 0.05;
-        var theta = new float[n * n * 2];
-        var context = new float[n * n];
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                theta[((i * n) + j) * 2] = (float)(-20 + (i * h));
-                theta[(((i * n) + j) * 2) + 1] = (float)(-20 + (j * h));
-                context[(i * n) + j] = 0.5f;
-            }
-        }
-
-        var lp = new double[n * n];
-        flow.LogProb(theta, context, n * n, lp);
-        var mean = new double[2];
-        var second = new double[2];
-        var mass = 0.0;
-        for (var k = 0; k < n * n; k++)
-        {
-            var w = Math.Exp(lp[k]) * h * h;
-            mass += w;
-            for (var c = 0; c < 2; c++)
-            {
-                mean[c] += w * theta[(2 * k) + c];
-                second[c] += w * theta[(2 * k) + c] * theta[(2 * k) + c];
-            }
-        }
-
-        Assert.InRange(mass, 0.995, 1.005);
-        const int draws = 20_000;
-        var samples = new float[draws * 2];
-        var sampling = RandomStream.For(4, "sample");
-        flow.Sample([0.5f], draws, ref sampling, samples);
-        for (var c = 0; c < 2; c++)
-        {
-            var sd = Math.Sqrt(second[c] - (mean[c] * mean[c]));
-            double sampleMean = 0, sampleSecond = 0;
-            for (var k = 0; k < draws; k++)
-            {
-                sampleMean += samples[(2 * k) + c];
-                sampleSecond += samples[(2 * k) + c] * (double)samples[(2 * k) + c];
-            }
-
-            sampleMean /= draws;
-            var sampleSd = Math.Sqrt((sampleSecond / draws) - (sampleMean * sampleMean));
-            Assert.True(Math.Abs(sampleMean - mean[c]) < 4 * sd / Math.Sqrt(draws), $"component {c}: sample mean {sampleMean}, density mean {mean[c]}");
-            Assert.True(Math.Abs(sampleSd - sd) < 0.03 * sd, $"component {c}: sample sd {sampleSd}, density sd {sd}");
-        }
+        TwoDimensionalSamplingTests.AssertDrawsMatchDensityMoments(flow);
     }
 
     [Fact]
