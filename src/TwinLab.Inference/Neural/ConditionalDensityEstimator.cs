@@ -84,16 +84,23 @@ internal abstract class ConditionalDensityEstimator
         return loss / logProb.Length;
     }
 
-    /// <summary>Repeats one context row <paramref name="count"/> times.</summary>
-    protected float[] RepeatContext(ReadOnlySpan<float> context, int count)
+    /// <summary>The start of sampling a flow: <paramref name="count"/> rows of standard normal base draws u, and the
+    /// network input rows (θ columns zero, then the one context row repeated).</summary>
+    protected (float[] BaseDraws, float[] Inputs) StartSampling(ReadOnlySpan<float> context, int count, ref RandomStream stream)
     {
-        var c = ContextDimension;
-        var rows = new float[count * c];
-        for (var b = 0; b < count; b++)
+        int d = ParameterDimension, c = ContextDimension, width = d + c;
+        var u = new float[count * d];
+        for (var i = 0; i < u.Length; i++)
         {
-            context[..c].CopyTo(rows.AsSpan(b * c, c));
+            u[i] = (float)stream.NextNormal();
         }
 
-        return rows;
+        var inputs = new float[count * width];
+        for (var b = 0; b < count; b++)
+        {
+            context[..c].CopyTo(inputs.AsSpan((b * width) + d, c));
+        }
+
+        return (u, inputs);
     }
 }

@@ -168,20 +168,9 @@ internal sealed class NeuralSplineFlow : ConditionalDensityEstimator
 
     public override void Sample(ReadOnlySpan<float> context, int count, ref RandomStream stream, Span<float> destination)
     {
-        int d = ParameterDimension, c = ContextDimension, width = d + c, p = _splineParameters;
+        int d = ParameterDimension, width = d + ContextDimension, p = _splineParameters;
         Span<float> raw = stackalloc float[p];
-        var contexts = RepeatContext(context, count);
-        var u = new float[count * d];
-        for (var i = 0; i < u.Length; i++)
-        {
-            u[i] = (float)stream.NextNormal();
-        }
-
-        var input = new float[count * width];
-        for (var b = 0; b < count; b++)
-        {
-            contexts.AsSpan(b * c, c).CopyTo(input.AsSpan((b * width) + d, c));
-        }
+        var (u, input) = StartSampling(context, count, ref stream);
 
         for (var k = _made.Length - 1; k >= 0; k--)
         {
