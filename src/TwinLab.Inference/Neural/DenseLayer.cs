@@ -1,4 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using TwinLab.Core.Randomness;
 
 namespace TwinLab.Inference.Neural;
@@ -46,6 +49,8 @@ internal sealed class DenseLayer
     /// <summary>1 where a connection exists, 0 where it is masked out; null for a full layer.</summary>
     public float[]? Mask { get; }
 
+    private float[]? _transposed;
+
     /// <summary>Uniform initialisation U(−a, a) of weights and biases, then the mask applied (masked weights stay 0:
     /// their gradients are masked too, so Adam never moves them).</summary>
     public void Initialise(ref RandomStream stream, double weightBound, double biasBound)
@@ -76,55 +81,154 @@ internal sealed class DenseLayer
     /// <summary>output[b, o] = Σᵢ W[o, i] input[b, i] + bias[o] for every row b.</summary>
     public void Forward(ReadOnlySpan<float> input, Span<float> output, int batch)
     {
-        var w = Weights.AsSpan();
-        for (var b = 0; b < batch; b++)
+        // The weights transposed (input-major), so that the product runs along contiguous rows of outputs.
+        var transposed = _transposed ??= new float[Weights.Length];
+        for (var o = 0; o < Outputs; o++)
         {
-            var x = input.Slice(b * Inputs, Inputs);
-            var y = output.Slice(b * Outputs, Outputs);
-            for (var o = 0; o < Outputs; o++)
+            for (var i = 0; i < Inputs; i++)
             {
-                y[o] = TensorPrimitives.Dot(x, w.Slice(o * Inputs, Inputs)) + Bias[o];
+                transposed[(i * Outputs) + o] = Weights[(o * Inputs) + i];
             }
         }
+
+        for (var b = 0; b < batch; b++)
+        {
+            Bias.CopyTo(output.Slice(b * Outputs, Outputs));
+        }
+
+        AccumulateProduct(input, Inputs, 1, batch, Inputs, transposed, Outputs, output);
     }
 
     /// <summary>Accumulates ∂L/∂W and ∂L/∂b from ∂L/∂output; writes ∂L/∂input when <paramref name="inputGradient"/> is not empty.</summary>
     public void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, int batch)
     {
-        var w = Weights.AsSpan();
-        var gw = WeightGradients.AsSpan();
-        var wantInput = !inputGradient.IsEmpty;
-        if (wantInput)
-        {
-            inputGradient[..(batch * Inputs)].Clear();
-        }
-
         for (var b = 0; b < batch; b++)
         {
-            var x = input.Slice(b * Inputs, Inputs);
-            var g = outputGradient.Slice(b * Outputs, Outputs);
-            var gx = wantInput ? inputGradient.Slice(b * Inputs, Inputs) : default;
-            for (var o = 0; o < Outputs; o++)
-            {
-                var d = g[o];
-                if (d == 0f)
-                {
-                    continue;
-                }
-
-                BiasGradients[o] += d;
-                var gwRow = gw.Slice(o * Inputs, Inputs);
-                TensorPrimitives.MultiplyAdd(x, d, gwRow, gwRow);
-                if (wantInput)
-                {
-                    TensorPrimitives.MultiplyAdd(w.Slice(o * Inputs, Inputs), d, gx, gx);
-                }
-            }
+            TensorPrimitives.Add(BiasGradients, outputGradient.Slice(b * Outputs, Outputs), BiasGradients);
         }
 
+        // ∂L/∂W[o, i] += Σ_b g[b, o] x[b, i]: the product of gᵀ (rows o, read with stride Outputs) and x.
+        AccumulateProduct(outputGradient, 1, Outputs, Outputs, batch, input, Inputs, WeightGradients);
         if (Mask is not null)
         {
             TensorPrimitives.Multiply(WeightGradients, Mask, WeightGradients);
+        }
+
+        if (!inputGradient.IsEmpty)
+        {
+            // ∂L/∂x[b, i] = Σ_o g[b, o] W[o, i].
+            var gx = inputGradient[..(batch * Inputs)];
+            gx.Clear();
+            AccumulateProduct(outputGradient, Outputs, 1, batch, Outputs, Weights, Inputs, gx);
+        }
+    }
+
+    /// <summary>
+    /// c[r, j] += Σₖ A(r, k) · B[k, j] for r &lt; rows, k &lt; depth, j &lt; columns, where A(r, k) = a[r · rowStride + k ·
+    /// depthStride] and B and c are stored row by row. Register-blocked over four rows and sixteen columns (eight
+    /// accumulators; about four times the speed of a dot product per element). Every element is summed over k in order
+    /// with fused multiply-adds and then added to c, whichever block it falls in, so the result does not depend on the
+    /// shapes around it.
+    /// </summary>
+    internal static void AccumulateProduct(ReadOnlySpan<float> a, int rowStride, int depthStride, int rows, int depth,
+        ReadOnlySpan<float> b, int columns, Span<float> c)
+    {
+        if (rows == 0 || depth == 0 || columns == 0)
+        {
+            return;
+        }
+
+        // The unchecked reads below stay inside these bounds.
+        if (a.Length <= ((rows - 1) * rowStride) + ((depth - 1) * depthStride) || b.Length < depth * columns || c.Length < rows * columns)
+        {
+            throw new ArgumentException("The operands are smaller than the product's shape.", nameof(a));
+        }
+
+        const int Width = 8;
+        ref var a0 = ref MemoryMarshal.GetReference(a);
+        ref var b0 = ref MemoryMarshal.GetReference(b);
+        ref var c0 = ref MemoryMarshal.GetReference(c);
+        var wide = Vector256.IsHardwareAccelerated ? columns / (2 * Width) * (2 * Width) : 0;
+        var narrow = Vector256.IsHardwareAccelerated ? columns / Width * Width : 0;
+        var r = 0;
+        for (; r + 4 <= rows; r += 4)
+        {
+            ref var ar = ref Unsafe.Add(ref a0, r * rowStride);
+            for (var j = 0; j < wide; j += 2 * Width)
+            {
+                Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+                for (var k = 0; k < depth; k++)
+                {
+                    ref var bk = ref Unsafe.Add(ref b0, (k * columns) + j);
+                    var low = Vector256.LoadUnsafe(ref bk);
+                    var high = Vector256.LoadUnsafe(ref bk, Width);
+                    ref var ak = ref Unsafe.Add(ref ar, k * depthStride);
+                    var x0 = Vector256.Create(ak);
+                    var x1 = Vector256.Create(Unsafe.Add(ref ak, rowStride));
+                    var x2 = Vector256.Create(Unsafe.Add(ref ak, 2 * rowStride));
+                    var x3 = Vector256.Create(Unsafe.Add(ref ak, 3 * rowStride));
+                    s0 = Vector256.FusedMultiplyAdd(x0, low, s0);
+                    t0 = Vector256.FusedMultiplyAdd(x0, high, t0);
+                    s1 = Vector256.FusedMultiplyAdd(x1, low, s1);
+                    t1 = Vector256.FusedMultiplyAdd(x1, high, t1);
+                    s2 = Vector256.FusedMultiplyAdd(x2, low, s2);
+                    t2 = Vector256.FusedMultiplyAdd(x2, high, t2);
+                    s3 = Vector256.FusedMultiplyAdd(x3, low, s3);
+                    t3 = Vector256.FusedMultiplyAdd(x3, high, t3);
+                }
+
+                ref var cr = ref Unsafe.Add(ref c0, (r * columns) + j);
+                AddTo(ref cr, s0, t0);
+                AddTo(ref Unsafe.Add(ref cr, columns), s1, t1);
+                AddTo(ref Unsafe.Add(ref cr, 2 * columns), s2, t2);
+                AddTo(ref Unsafe.Add(ref cr, 3 * columns), s3, t3);
+            }
+
+            for (var row = r; row < r + 4; row++)
+            {
+                Remainder(ref a0, rowStride, depthStride, row, depth, ref b0, columns, ref c0, wide, narrow);
+            }
+        }
+
+        for (; r < rows; r++)
+        {
+            Remainder(ref a0, rowStride, depthStride, r, depth, ref b0, columns, ref c0, 0, narrow);
+        }
+    }
+
+    private static void AddTo(ref float target, Vector256<float> low, Vector256<float> high)
+    {
+        (Vector256.LoadUnsafe(ref target) + low).StoreUnsafe(ref target);
+        (Vector256.LoadUnsafe(ref target, (nuint)Vector256<float>.Count) + high).StoreUnsafe(ref target, (nuint)Vector256<float>.Count);
+    }
+
+    /// <summary>One row's columns from <paramref name="first"/> on: eight at a time up to <paramref name="narrow"/>, then
+    /// one at a time, each in the same order of operations as the blocked lanes.</summary>
+    private static void Remainder(ref float a0, int rowStride, int depthStride, int row, int depth, ref float b0, int columns, ref float c0, int first, int narrow)
+    {
+        ref var ar = ref Unsafe.Add(ref a0, row * rowStride);
+        ref var cr = ref Unsafe.Add(ref c0, row * columns);
+        var j = first;
+        for (; j < narrow; j += Vector256<float>.Count)
+        {
+            var sum = Vector256<float>.Zero;
+            for (var k = 0; k < depth; k++)
+            {
+                sum = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref ar, k * depthStride)), Vector256.LoadUnsafe(ref Unsafe.Add(ref b0, (k * columns) + j)), sum);
+            }
+
+            (Vector256.LoadUnsafe(ref Unsafe.Add(ref cr, j)) + sum).StoreUnsafe(ref Unsafe.Add(ref cr, j));
+        }
+
+        for (; j < columns; j++)
+        {
+            var sum = 0f;
+            for (var k = 0; k < depth; k++)
+            {
+                sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref ar, k * depthStride), Unsafe.Add(ref b0, (k * columns) + j), sum);
+            }
+
+            Unsafe.Add(ref cr, j) += sum;
         }
     }
 
