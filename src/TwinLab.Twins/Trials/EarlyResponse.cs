@@ -134,7 +134,7 @@ public sealed class EarlyResponderModel
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                     $"The subjects have {early.Times.Count} early visits; the options ask for {options.Visits}."), nameof(options));
             }
-            times = [.. early.Times.Take(options.Visits)];
+            times = Array.AsReadOnly(early.Times.Take(options.Visits).ToArray());
         }
         var names = new List<string>();
         for (var j = 0; j < covariates; j++)
@@ -194,7 +194,8 @@ public sealed class EarlyResponderModel
             }
         }
         var fit = LogisticRegression.Fit(FeatureMatrix.FromArray(n, p, raw), positive, options.InverseRegularization);
-        return new EarlyResponderModel(endpoint, options, names, times, means, scales, fit.Coefficients, fit.Intercept, n, responders, fit.Iterations);
+        return new EarlyResponderModel(endpoint, options, names.AsReadOnly(), times, Array.AsReadOnly(means), Array.AsReadOnly(scales),
+            Array.AsReadOnly((double[])fit.Coefficients.Clone()), fit.Intercept, n, responders, fit.Iterations);
     }
 
     /// <summary>The predicted probability that a subject responds in the model's arm.</summary>
