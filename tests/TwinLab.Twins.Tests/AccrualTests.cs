@@ -140,4 +140,26 @@ print(json.dumps(out))
         }
         Assert.True(points[1].Power > points[0].Power);
     }
+
+    [Fact]
+    public void Log_rank_subjects_from_a_simulated_event_share_reach_the_planned_power()
+    {
+        // Hand-computed: HR 0.7 needs 246.79 events at 1:1, 277.64 at 2:1 (1.125 times); at an event probability of 0.6,
+        // 2:1 needs 462.73 → 463 subjects: control ceil(463/3) = 155, treatment 310.
+        var two = SampleSize.LogRankSubjects(0.7, 0.6, ratio: 2);
+        Assert.Equal((155, 310), (two.Control, two.Treatment));
+        Assert.Equal(462.72582102629724 / 3, two.ExactControl, 1e-9);
+        Assert.Throws<ArgumentException>(() => SampleSize.LogRankSubjects(0.7, 0));
+        // A pilot simulation's event share under accrual sizes the trial without assuming a hazard; at that size the
+        // simulated power is Schoenfeld's 80 % (inside the exact interval widened by 0.02 for the approximation, as in
+        // the fixed follow-up test of EndpointTests).
+        var population = Population(0.1, 0.7);
+        var endpoint = new TimeToEventEndpoint(6, Accrual: 12);
+        var pilot = EndpointTrial.Simulate(population, new TrialDesign(100, 100), endpoint, 200, seed: 61);
+        var sizes = SampleSize.LogRankSubjects(0.7, pilot.EventShare);
+        var trial = EndpointTrial.Simulate(population, new TrialDesign(sizes.Control, sizes.Treatment), endpoint, 1000, seed: 62);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"pilot share {pilot.EventShare:F4} -> {sizes.Control} + {sizes.Treatment}; power {trial.RejectionRate:F3} [{trial.Interval.Lower:F3}, {trial.Interval.Upper:F3}], events {trial.MeanEvents:F1}"));
+        Assert.InRange(0.8, trial.Interval.Lower - 0.02, trial.Interval.Upper + 0.02);
+    }
 }

@@ -118,15 +118,17 @@ internal sealed class TrialCommand(TextWriter output) : CliCommand(output)
             only.Write(Output);
             return ExitCodes.Success;
         }
-        if (!(q > 0 && q <= 1))
+        ArmSizes sizes;
+        try
         {
-            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"The event probability is {q}; give a probability in (0, 1]."));
+            sizes = SampleSize.LogRankSubjects(hazardRatio, q, power, alpha, ratio);
         }
-        var subjects = (int)Math.Ceiling((exact / q) - 1e-9);
-        var control = (int)Math.Ceiling((subjects / (1 + ratio)) - 1e-9);
-        var treatment = (int)Math.Ceiling((ratio * control) - 1e-9);
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
         var table = new TextTable("EVENTS", "EXACT_EVENTS", "CONTROL", "TREATMENT", "TOTAL");
-        table.AddRow(Text(needed), exact.ToString("F2", CultureInfo.InvariantCulture), Text(control), Text(treatment), Text(control + treatment));
+        table.AddRow(Text(needed), exact.ToString("F2", CultureInfo.InvariantCulture), Text(sizes.Control), Text(sizes.Treatment), Text(sizes.Total));
         table.Write(Output);
         return ExitCodes.Success;
     }
@@ -157,23 +159,22 @@ internal sealed class TrialCommand(TextWriter output) : CliCommand(output)
             throw new UsageException("--hazard and --follow-up go together: give the control hazard and the follow-up after the last entry.");
         }
         double exact, probability;
+        ArmSizes sizes;
         try
         {
             exact = SampleSize.LogRankEvents(hazardRatio, power, alpha, ratio);
             probability = (SampleSize.EventProbability(lambda, f, accrual, dropoutHazard)
                 + (ratio * SampleSize.EventProbability(lambda * hazardRatio, f, accrual, dropoutHazard))) / (1 + ratio);
+            sizes = SampleSize.LogRankSubjects(hazardRatio, probability, power, alpha, ratio);
         }
         catch (ArgumentException e)
         {
             throw new UsageException(e.Message, e);
         }
         var needed = (int)Math.Ceiling(exact - 1e-9);
-        var subjects = (int)Math.Ceiling((exact / probability) - 1e-9);
-        var control = (int)Math.Ceiling((subjects / (1 + ratio)) - 1e-9);
-        var treatment = (int)Math.Ceiling((ratio * control) - 1e-9);
         var table = new TextTable("EVENTS", "EXACT_EVENTS", "EVENT_PROBABILITY", "CONTROL", "TREATMENT", "TOTAL");
         table.AddRow(Text(needed), exact.ToString("F2", CultureInfo.InvariantCulture), probability.ToString("F4", CultureInfo.InvariantCulture),
-            Text(control), Text(treatment), Text(control + treatment));
+            Text(sizes.Control), Text(sizes.Treatment), Text(sizes.Total));
         table.Write(Output);
         return ExitCodes.Success;
     }

@@ -143,6 +143,32 @@ public static class SampleSize
     }
 
     /// <summary>
+    /// The subjects a log-rank trial needs: Schoenfeld's events (<see cref="LogRankEvents"/>) divided by the probability
+    /// that a subject's event is observed — from a closed form (<see cref="EventProbability"/>, averaged over the arms)
+    /// or from simulation (<see cref="EndpointSimulationResult.EventShare"/> of a pilot simulation of the design, which
+    /// needs no hazard assumption). The total is rounded up, then split by the allocation ratio (control rounded up,
+    /// treatment = ceil(k × control)).
+    /// </summary>
+    /// <param name="hazardRatio">The hazard ratio treated/control to detect (positive, not 1).</param>
+    /// <param name="eventProbability">The probability that an enrolled subject's event is observed, in (0, 1].</param>
+    /// <param name="power">1 − β.</param>
+    /// <param name="alpha">Two-sided α.</param>
+    /// <param name="ratio">k = treatment/control.</param>
+    /// <returns>The arm sizes; <see cref="ArmSizes.ExactControl"/> is the unrounded control share of the subjects.</returns>
+    public static ArmSizes LogRankSubjects(double hazardRatio, double eventProbability, double power = 0.8, double alpha = 0.05, double ratio = 1)
+    {
+        var events = LogRankEvents(hazardRatio, power, alpha, ratio);
+        if (!(eventProbability > 0 && eventProbability <= 1))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"The event probability is {eventProbability}; give a probability in (0, 1]."), nameof(eventProbability));
+        }
+        var subjects = (int)Math.Ceiling((events / eventProbability) - 1e-9);
+        var control = (int)Math.Ceiling((subjects / (1 + ratio)) - 1e-9);
+        return new ArmSizes(control, (int)Math.Ceiling((ratio * control) - 1e-9), events / eventProbability / (1 + ratio), 1);
+    }
+
+    /// <summary>
     /// The probability that a subject's event is observed under an exponential event hazard λ, with exponential dropout
     /// hazard μ, when subjects enter uniformly over an accrual period A and are analysed at A + F (each followed for
     /// F + U, U uniform on [0, A]): with h = λ + μ,
