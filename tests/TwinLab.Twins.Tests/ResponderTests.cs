@@ -203,6 +203,26 @@ print(json.dumps({"auc": roc_auc_score(y, p), "brier": brier_score_loss(y, p), "
     }
 
     [Fact]
+    public void The_control_arm_model_uses_control_outcomes_and_control_visits()
+    {
+        var training = InSilicoTrial.Draw(Population(), 1000, seed: 2, "test.responder.training");
+        var model = EarlyResponderModel.Fit(training, _response, new EarlyResponderOptions { TreatedArm = false, UseCovariates = false });
+        Assert.Equal(["visit at 6", "visit at 12"], model.FeatureNames);
+        Assert.Equal(training.Count(s => s.ControlOutcome < -30), model.TrainingResponders);
+        Assert.Equal(1000, model.TrainingCount);
+        // The standardisation uses the control visits: their training means and population standard deviations (the
+        // same sums in another order: 1e-9).
+        var visit = training.Select(s => s.Early!.Control[1]).ToArray();
+        var mean = visit.Average();
+        Assert.Equal(mean, model.FeatureMeans[1], 1e-9);
+        Assert.Equal(Math.Sqrt(visit.Sum(v => (v - mean) * (v - mean)) / visit.Length), model.FeatureScales[1], 1e-9);
+        // Changing a subject's treated visits leaves its control-arm prediction unchanged.
+        var subject = training[0];
+        var altered = subject with { Early = subject.Early! with { Treated = [100, 100] } };
+        Assert.Equal(model.Predict(subject), model.Predict(altered));
+    }
+
+    [Fact]
     public void Bad_training_data_is_refused_with_the_reason()
     {
         var training = InSilicoTrial.Draw(Population(), 100, seed: 1, "test.responder.training");
