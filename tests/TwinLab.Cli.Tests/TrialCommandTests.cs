@@ -48,4 +48,32 @@ public sealed class TrialCommandTests
         Assert.Equal(ExitCodes.Usage, bad.ExitCode);
         Assert.Contains("proportions", bad.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Events_with_accrual_compute_the_event_probability_from_the_hazards()
+    {
+        // Hand-computed (docs/methods/twins-and-trials.md): control hazard 0.1, HR 0.7 (treated 0.07), accrual 12,
+        // follow-up 6: 1 − (e^{−hF} − e^{−h(A+F)})/(hA) is 0.680406 and 0.555485, mean 0.617945; 246.79 / 0.617945
+        // = 399.37 → 400 subjects, 200 per arm.
+        var run = CliRun.Of("trial", "events", "--hazard-ratio", "0.7", "--hazard", "0.1", "--follow-up", "6", "--accrual", "12");
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.Equal(["EVENTS", "EXACT_EVENTS", "EVENT_PROBABILITY", "CONTROL", "TREATMENT", "TOTAL"], run.OutputLines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["247", "246.79", "0.6179", "200", "200", "400"], run.OutputLines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        // Without accrual every subject is followed for 6: (1 − e^{−0.6} + 1 − e^{−0.42})/2 = 0.397071; 246.79 / 0.397071
+        // = 621.5 → 622 subjects.
+        var fixedFollowUp = CliRun.Of("trial", "events", "--hazard-ratio", "0.7", "--hazard", "0.1", "--follow-up", "6");
+        Assert.Equal(["247", "246.79", "0.3971", "311", "311", "622"], fixedFollowUp.OutputLines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        // The options go together, and a given probability excludes the computed one.
+        var alone = CliRun.Of("trial", "events", "--hazard-ratio", "0.7", "--hazard", "0.1");
+        Assert.Equal(ExitCodes.Usage, alone.ExitCode);
+        Assert.Contains("--follow-up", alone.Error, StringComparison.Ordinal);
+        var both = CliRun.Of("trial", "events", "--hazard-ratio", "0.7", "--hazard", "0.1", "--follow-up", "6", "--event-probability", "0.5");
+        Assert.Equal(ExitCodes.Usage, both.ExitCode);
+        Assert.Equal(ExitCodes.Usage, CliRun.Of("trial", "events", "--hazard-ratio", "0.7", "--hazard", "0.1", "--follow-up", "6", "--accrual", "-1").ExitCode);
+        var help = CliRun.Of("trial", "events", "--help");
+        foreach (var option in new[] { "--hazard", "--follow-up", "--accrual", "--dropout-hazard" })
+        {
+            Assert.Contains(option, help.Output, StringComparison.Ordinal);
+        }
+    }
 }

@@ -7,8 +7,8 @@ namespace TwinLab.Cli.Commands;
 
 /// <summary><c>twinlab trial samplesize --effect D --sd S [--power P] [--alpha A] [--procova-rho R] [--ratio K]</c>:
 /// the Guenther–Schouten sample sizes of a two-arm trial, unadjusted and with prognostic covariate adjustment;
-/// <c>twinlab trial events --hazard-ratio HR [--event-probability Q]</c>: Schoenfeld's events (and subjects) for the
-/// log-rank test; <c>twinlab trial proportions --control PC --treated PT</c>: sizes for a responder endpoint.</summary>
+/// <c>twinlab trial events --hazard-ratio HR [--event-probability Q | --hazard L --follow-up F [--accrual A]
+/// [--dropout-hazard M]]</c>: Schoenfeld's events (and subjects) for the log-rank test; <c>twinlab trial proportions --control PC --treated PT</c>: sizes for a responder endpoint.</summary>
 /// <param name="output">Where the sizes are written.</param>
 internal sealed class TrialCommand(TextWriter output) : CliCommand(output)
 {
@@ -31,11 +31,18 @@ internal sealed class TrialCommand(TextWriter output) : CliCommand(output)
         sampleSize.SetAction(r => Execute(r.GetValue(effect), r.GetValue(sd), r.GetValue(power), r.GetValue(alpha), r.GetValue(rho), r.GetValue(ratio)));
         var hazardRatio = new Option<double>("--hazard-ratio") { Description = "The hazard ratio treatment/control to detect.", Required = true };
         var eventProbability = new Option<double?>("--event-probability") { Description = "The probability that a subject has an event during follow-up (adds the subjects needed)." };
-        var events = new Command("events", "Events needed by a two-sided log-rank test (Schoenfeld), and the subjects for a given event probability.")
+        var hazard = new Option<double?>("--hazard") { Description = "The control arm's exponential event hazard per time unit; with --follow-up, computes the event probability (treated hazard = hazard × hazard ratio)." };
+        var followUp = new Option<double?>("--follow-up") { Description = "The follow-up after the last subject enters (with --hazard)." };
+        var accrual = new Option<double>("--accrual") { Description = "The accrual period over which subjects enter uniformly (with --hazard; default 0: everyone followed for --follow-up).", DefaultValueFactory = _ => 0 };
+        var dropoutHazard = new Option<double>("--dropout-hazard") { Description = "The exponential dropout hazard per time unit (with --hazard; default 0).", DefaultValueFactory = _ => 0 };
+        var events = new Command("events", "Events needed by a two-sided log-rank test (Schoenfeld), and the subjects for a given event probability, or for one computed from exponential hazards, uniform accrual and follow-up.")
         {
-            hazardRatio, eventProbability, power, alpha, ratio,
+            hazardRatio, eventProbability, hazard, followUp, accrual, dropoutHazard, power, alpha, ratio,
         };
-        events.SetAction(r => ExecuteEvents(r.GetValue(hazardRatio), r.GetValue(eventProbability), r.GetValue(power), r.GetValue(alpha), r.GetValue(ratio)));
+        events.SetAction(r => r.GetValue(hazard) is not null || r.GetValue(followUp) is not null
+            ? ExecuteEventsWithAccrual(r.GetValue(hazardRatio), r.GetValue(eventProbability), r.GetValue(hazard), r.GetValue(followUp), r.GetValue(accrual),
+                r.GetValue(dropoutHazard), r.GetValue(power), r.GetValue(alpha), r.GetValue(ratio))
+            : ExecuteEvents(r.GetValue(hazardRatio), r.GetValue(eventProbability), r.GetValue(power), r.GetValue(alpha), r.GetValue(ratio)));
         var controlProportion = new Option<double>("--control") { Description = "The response proportion under control.", Required = true };
         var treatedProportion = new Option<double>("--treated") { Description = "The response proportion under treatment.", Required = true };
         var proportions = new Command("proportions", "Sample sizes per arm and in total for a responder endpoint (two-proportion chi-square test without continuity correction).")
@@ -111,15 +118,63 @@ internal sealed class TrialCommand(TextWriter output) : CliCommand(output)
             only.Write(Output);
             return ExitCodes.Success;
         }
-        if (!(q > 0 && q <= 1))
+        ArmSizes sizes;
+        try
         {
-            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"The event probability is {q}; give a probability in (0, 1]."));
+            sizes = SampleSize.LogRankSubjects(hazardRatio, q, power, alpha, ratio);
         }
-        var subjects = (int)Math.Ceiling((exact / q) - 1e-9);
-        var control = (int)Math.Ceiling((subjects / (1 + ratio)) - 1e-9);
-        var treatment = (int)Math.Ceiling((ratio * control) - 1e-9);
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
         var table = new TextTable("EVENTS", "EXACT_EVENTS", "CONTROL", "TREATMENT", "TOTAL");
-        table.AddRow(Text(needed), exact.ToString("F2", CultureInfo.InvariantCulture), Text(control), Text(treatment), Text(control + treatment));
+        table.AddRow(Text(needed), exact.ToString("F2", CultureInfo.InvariantCulture), Text(sizes.Control), Text(sizes.Treatment), Text(sizes.Total));
+        table.Write(Output);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Writes Schoenfeld's events and the subjects for the event probability of exponential hazards (control
+    /// λ, treated λ × HR, dropout μ) when subjects enter uniformly over the accrual period A and are analysed at A + F:
+    /// each arm's probability is (λ/h)[1 − (e^{−hF} − e^{−h(A+F)})/(hA)], h = λ + μ, averaged over the arms by the
+    /// allocation ratio.</summary>
+    /// <param name="hazardRatio">The hazard ratio to detect.</param>
+    /// <param name="eventProbability">Must be null: the probability is computed.</param>
+    /// <param name="hazard">λ, the control hazard.</param>
+    /// <param name="followUp">F.</param>
+    /// <param name="accrual">A.</param>
+    /// <param name="dropoutHazard">μ.</param>
+    /// <param name="power">1 − β.</param>
+    /// <param name="alpha">Two-sided α.</param>
+    /// <param name="ratio">k = treatment/control.</param>
+    /// <returns><see cref="ExitCodes.Success"/>.</returns>
+    public int ExecuteEventsWithAccrual(double hazardRatio, double? eventProbability, double? hazard, double? followUp, double accrual,
+        double dropoutHazard, double power, double alpha, double ratio)
+    {
+        if (eventProbability is not null)
+        {
+            throw new UsageException("Give either --event-probability or --hazard with --follow-up (which compute it), not both.");
+        }
+        if (hazard is not { } lambda || followUp is not { } f)
+        {
+            throw new UsageException("--hazard and --follow-up go together: give the control hazard and the follow-up after the last entry.");
+        }
+        double exact, probability;
+        ArmSizes sizes;
+        try
+        {
+            exact = SampleSize.LogRankEvents(hazardRatio, power, alpha, ratio);
+            probability = (SampleSize.EventProbability(lambda, f, accrual, dropoutHazard)
+                + (ratio * SampleSize.EventProbability(lambda * hazardRatio, f, accrual, dropoutHazard))) / (1 + ratio);
+            sizes = SampleSize.LogRankSubjects(hazardRatio, probability, power, alpha, ratio);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+        var needed = (int)Math.Ceiling(exact - 1e-9);
+        var table = new TextTable("EVENTS", "EXACT_EVENTS", "EVENT_PROBABILITY", "CONTROL", "TREATMENT", "TOTAL");
+        table.AddRow(Text(needed), exact.ToString("F2", CultureInfo.InvariantCulture), probability.ToString("F4", CultureInfo.InvariantCulture),
+            Text(sizes.Control), Text(sizes.Treatment), Text(sizes.Total));
         table.Write(Output);
         return ExitCodes.Success;
     }

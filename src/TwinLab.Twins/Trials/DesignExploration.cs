@@ -10,7 +10,11 @@ namespace TwinLab.Twins.Trials;
 /// <param name="SchoenfeldPower">Schoenfeld's power at <paramref name="MeanEvents"/> for the planning hazard ratio (NaN
 /// when none was given or no event happened).</param>
 public sealed record FollowUpPoint(double FollowUp, double Power, (double Lower, double Upper) Interval, double MeanEvents,
-    double EventShare, double SchoenfeldPower);
+    double EventShare, double SchoenfeldPower)
+{
+    /// <summary>The accrual period over which subjects entered (0: every subject followed for <see cref="FollowUp"/>).</summary>
+    public double Accrual { get; init; }
+}
 
 /// <summary>An eligibility criterion to compare: a name and who may enrol (null: everyone).</summary>
 /// <param name="Name">A short name for tables and charts.</param>
@@ -38,13 +42,16 @@ public static class DesignExploration
     /// <summary>Power and event counts of a time-to-event design for each follow-up duration.</summary>
     /// <param name="population">The virtual population (with event times).</param>
     /// <param name="design">Arm sizes, α, eligibility.</param>
-    /// <param name="followUps">The follow-up durations to compare (positive).</param>
+    /// <param name="followUps">The follow-up durations to compare (positive): with accrual, the follow-up after the last
+    /// entry (the study lasts accrual + follow-up).</param>
     /// <param name="trials">Trials per duration.</param>
     /// <param name="seed">The seed.</param>
     /// <param name="planningHazardRatio">The hazard ratio for Schoenfeld's power, or null.</param>
     /// <param name="threads">Worker threads (0: all cores).</param>
+    /// <param name="accrual">The accrual period over which subjects enter uniformly (0: all at once; see
+    /// <see cref="TimeToEventEndpoint"/>).</param>
     public static IReadOnlyList<FollowUpPoint> FollowUp(SubjectGenerator population, TrialDesign design, IReadOnlyList<double> followUps,
-        int trials, ulong seed, double? planningHazardRatio = null, int threads = 0)
+        int trials, ulong seed, double? planningHazardRatio = null, int threads = 0, double accrual = 0)
     {
         ArgumentNullException.ThrowIfNull(followUps);
         if (followUps.Count == 0)
@@ -56,9 +63,9 @@ public static class DesignExploration
         var result = new FollowUpPoint[followUps.Count];
         for (var k = 0; k < followUps.Count; k++)
         {
-            var r = EndpointTrial.Simulate(population, design, new TimeToEventEndpoint(followUps[k]), trials, seed, threads);
+            var r = EndpointTrial.Simulate(population, design, new TimeToEventEndpoint(followUps[k], accrual), trials, seed, threads);
             var schoenfeld = planningHazardRatio is { } hr && r.MeanEvents > 0 ? SampleSize.LogRankPower(hr, r.MeanEvents, design.Alpha, ratio) : double.NaN;
-            result[k] = new FollowUpPoint(followUps[k], r.RejectionRate, r.Interval, r.MeanEvents, r.EventShare, schoenfeld);
+            result[k] = new FollowUpPoint(followUps[k], r.RejectionRate, r.Interval, r.MeanEvents, r.EventShare, schoenfeld) { Accrual = accrual };
         }
         return result;
     }

@@ -17,6 +17,10 @@ public sealed record TrialSubject(IReadOnlyList<double> Covariates, double Contr
 {
     /// <summary>Event and dropout times, for time-to-event endpoints; null when the population simulates none.</summary>
     public EventTimes? Events { get; init; }
+
+    /// <summary>Early measurements under each arm (e.g. the change from baseline at the first visits), for
+    /// identifying likely responders early (<see cref="EarlyResponderModel"/>); null when the population simulates none.</summary>
+    public EarlyMeasurements? Early { get; init; }
 }
 
 /// <summary>A virtual subject's potential event times, measured from randomisation.</summary>
@@ -331,7 +335,7 @@ public static class EndpointTrial
         InSilicoTrial.ForEachTrial(trials, threads, t =>
         {
             var (enrolled, treated, seen, out_, count) = InSilicoTrial.Enrol(population, design, t, seed);
-            analyses[t] = endpoint.Analyse(enrolled, treated);
+            analyses[t] = endpoint.Analyse(enrolled, treated, seed, t);
             screenedCount[t] = count;
             screened[t] = seen;
             excluded[t] = out_;

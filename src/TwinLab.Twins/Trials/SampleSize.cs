@@ -142,6 +142,63 @@ public static class SampleSize
         return Twin.StandardNormalCdf((Math.Sqrt(events * share * (1 - share)) * Math.Abs(Math.Log(hazardRatio))) + ExcelFunctions.NormSInv(alpha / 2));
     }
 
+    /// <summary>
+    /// The subjects a log-rank trial needs: Schoenfeld's events (<see cref="LogRankEvents"/>) divided by the probability
+    /// that a subject's event is observed — from a closed form (<see cref="EventProbability"/>, averaged over the arms)
+    /// or from simulation (<see cref="EndpointSimulationResult.EventShare"/> of a pilot simulation of the design, which
+    /// needs no hazard assumption). The total is rounded up, then split by the allocation ratio (control rounded up,
+    /// treatment = ceil(k × control)).
+    /// </summary>
+    /// <param name="hazardRatio">The hazard ratio treated/control to detect (positive, not 1).</param>
+    /// <param name="eventProbability">The probability that an enrolled subject's event is observed, in (0, 1].</param>
+    /// <param name="power">1 − β.</param>
+    /// <param name="alpha">Two-sided α.</param>
+    /// <param name="ratio">k = treatment/control.</param>
+    /// <returns>The arm sizes; <see cref="ArmSizes.ExactControl"/> is the unrounded control share of the subjects.</returns>
+    public static ArmSizes LogRankSubjects(double hazardRatio, double eventProbability, double power = 0.8, double alpha = 0.05, double ratio = 1)
+    {
+        var events = LogRankEvents(hazardRatio, power, alpha, ratio);
+        if (!(eventProbability > 0 && eventProbability <= 1))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"The event probability is {eventProbability}; give a probability in (0, 1]."), nameof(eventProbability));
+        }
+        var subjects = (int)Math.Ceiling((events / eventProbability) - 1e-9);
+        var control = (int)Math.Ceiling((subjects / (1 + ratio)) - 1e-9);
+        return new ArmSizes(control, (int)Math.Ceiling((ratio * control) - 1e-9), events / eventProbability / (1 + ratio), 1);
+    }
+
+    /// <summary>
+    /// The probability that a subject's event is observed under an exponential event hazard λ, with exponential dropout
+    /// hazard μ, when subjects enter uniformly over an accrual period A and are analysed at A + F (each followed for
+    /// F + U, U uniform on [0, A]): with h = λ + μ,
+    /// <c>P = (λ/h) [1 − (e^{−hF} − e^{−h(A+F)}) / (hA)]</c>, and <c>(λ/h)(1 − e^{−hF})</c> when A = 0 (every subject
+    /// followed for F). Divide Schoenfeld's events by it (averaged over the arms) for the subjects to enrol.
+    /// </summary>
+    /// <param name="hazard">λ, the event hazard (positive, per time unit).</param>
+    /// <param name="followUp">F, the follow-up after the last entry (positive).</param>
+    /// <param name="accrual">A, the accrual period (non-negative; 0: fixed follow-up).</param>
+    /// <param name="dropoutHazard">μ, the dropout hazard (non-negative).</param>
+    public static double EventProbability(double hazard, double followUp, double accrual = 0, double dropoutHazard = 0)
+    {
+        if (!(hazard > 0) || !double.IsFinite(hazard) || !(dropoutHazard >= 0) || !double.IsFinite(dropoutHazard))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"The event hazard must be positive and the dropout hazard non-negative, both finite; got {hazard} and {dropoutHazard}."));
+        }
+        if (!(followUp > 0) || !double.IsFinite(followUp) || !(accrual >= 0) || !double.IsFinite(accrual))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"The follow-up must be positive and the accrual period non-negative, both finite; got {followUp} and {accrual}."));
+        }
+        var h = hazard + dropoutHazard;
+        // 1 − e^{−hF} (1 − e^{−hA})/(hA), with expm1 so that short periods keep their digits.
+        var unobserved = accrual == 0
+            ? Math.Exp(-h * followUp)
+            : Math.Exp(-h * followUp) * -SpecialFunctions.Expm1(-h * accrual) / (h * accrual);
+        return hazard / h * (1 - unobserved);
+    }
+
     private static void ValidateHazardRatio(double hazardRatio)
     {
         if (!(hazardRatio > 0) || !double.IsFinite(hazardRatio) || hazardRatio == 1)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TwinLab.Synthetic.Evaluation;
 
 namespace TwinLab.Twins.Validation;
 
@@ -19,6 +20,32 @@ public sealed record SkillReport(int Count, double MeanCrps, double MeanAbsolute
 /// <param name="MeanProbability">Their mean forecast probability (NaN when empty).</param>
 /// <param name="ObservedFrequency">The share of events among them (NaN when empty).</param>
 public sealed record ReliabilityBin(double Lower, double Upper, int Count, double MeanProbability, double ObservedFrequency);
+
+/// <summary>The logistic calibration line of probability forecasts (Cox 1958): the calibration intercept a in
+/// logit P(event) = a + logit(p) (the slope held at 1; 0 when the forecasts are right on average, "calibration in the
+/// large") and the calibration slope b in logit P(event) = a' + b logit(p) (1 when the forecasts are neither too extreme,
+/// b &lt; 1, nor too timid, b &gt; 1), both by maximum likelihood.</summary>
+/// <param name="Intercept">The calibration intercept a (NaN when the fit does not converge, e.g. under separation).</param>
+/// <param name="Slope">The calibration slope b (NaN when the fit does not converge).</param>
+/// <param name="Used">The forecasts used: those strictly between 0 and 1.</param>
+/// <param name="Excluded">Forecasts of exactly 0 or 1 (logit infinite) left out of the line, counted here.</param>
+public sealed record LogisticCalibration(double Intercept, double Slope, int Used, int Excluded);
+
+/// <summary>Discrimination and calibration of probability forecasts of a binary outcome (e.g. "responder at week 24"
+/// predicted from early measurements) over held-out subjects.</summary>
+/// <param name="Count">The forecasts.</param>
+/// <param name="Events">The outcomes that happened (e.g. responders).</param>
+/// <param name="Auc">The area under the ROC curve: the probability that a random event scores above a random non-event,
+/// ties counting ½ (0.5: no discrimination, 1: perfect).</param>
+/// <param name="BrierScore">The Brier score (lower is better).</param>
+/// <param name="BrierOfPrevalence">The Brier score of forecasting every subject the observed event share, the
+/// reference a useful model must beat: π(1 − π).</param>
+/// <param name="Calibration">The calibration intercept and slope.</param>
+/// <param name="ExpectedCalibrationError">Σ_b (n_b / n) |mean forecast_b − observed frequency_b| over the reliability
+/// bins (0: calibrated within bins).</param>
+/// <param name="Bins">The reliability bins, with their counts.</param>
+public sealed record ProbabilityForecastReport(int Count, int Events, double Auc, double BrierScore, double BrierOfPrevalence,
+    LogisticCalibration Calibration, double ExpectedCalibrationError, IReadOnlyList<ReliabilityBin> Bins);
 
 /// <summary>Proper scores and calibration checks for ensemble forecasts.</summary>
 public static class ForecastSkill
@@ -102,6 +129,150 @@ public static class ForecastSkill
         }
         return [.. Enumerable.Range(0, bins).Select(b => new ReliabilityBin((double)b / bins, (double)(b + 1) / bins, count[b],
             count[b] == 0 ? double.NaN : sumP[b] / count[b], count[b] == 0 ? double.NaN : (double)hits[b] / count[b]))];
+    }
+
+    /// <summary>The expected calibration error of a reliability diagram: Σ_b (n_b / n) |mean forecast_b − observed
+    /// frequency_b|, empty bins contributing nothing.</summary>
+    /// <param name="bins">The bins of <see cref="Reliability"/>.</param>
+    public static double ExpectedCalibrationError(IReadOnlyList<ReliabilityBin> bins)
+    {
+        ArgumentNullException.ThrowIfNull(bins);
+        long total = 0;
+        var sum = 0.0;
+        foreach (var b in bins)
+        {
+            if (b.Count > 0)
+            {
+                total += b.Count;
+                sum += b.Count * Math.Abs(b.MeanProbability - b.ObservedFrequency);
+            }
+        }
+        if (total == 0)
+        {
+            throw new ArgumentException("Every bin is empty; the expected calibration error needs forecasts.", nameof(bins));
+        }
+        return sum / total;
+    }
+
+    /// <summary>The calibration intercept and slope of probability forecasts, by Newton's method on the logistic
+    /// log-likelihood of the events with the forecasts' logits as offset (intercept) or covariate (slope). Forecasts of
+    /// exactly 0 or 1 have no logit: they are left out and counted.</summary>
+    /// <param name="probabilities">Forecast probabilities in [0, 1].</param>
+    /// <param name="events">Whether each event happened.</param>
+    public static LogisticCalibration CalibrationLine(IReadOnlyList<double> probabilities, IReadOnlyList<bool> events)
+    {
+        CheckProbabilities(probabilities, events);
+        var x = new List<double>(probabilities.Count);
+        var y = new List<bool>(probabilities.Count);
+        for (var k = 0; k < probabilities.Count; k++)
+        {
+            var p = probabilities[k];
+            if (p > 0 && p < 1)
+            {
+                x.Add(Math.Log(p / (1 - p)));
+                y.Add(events[k]);
+            }
+        }
+        var excluded = probabilities.Count - x.Count;
+        if (x.Count == 0)
+        {
+            return new LogisticCalibration(double.NaN, double.NaN, 0, excluded);
+        }
+        var intercept = FitLogisticLine(x, y, fitSlope: false).Intercept;
+        var slope = FitLogisticLine(x, y, fitSlope: true).Slope;
+        return new LogisticCalibration(intercept, slope, x.Count, excluded);
+    }
+
+    /// <summary>Discrimination (AUC) and calibration (Brier score, reliability bins, expected calibration error,
+    /// calibration intercept and slope) of probability forecasts over held-out subjects.</summary>
+    /// <param name="probabilities">Forecast probabilities in [0, 1].</param>
+    /// <param name="events">Whether each event happened; both outcomes must occur.</param>
+    /// <param name="bins">Equal-width reliability bins (10 by default).</param>
+    public static ProbabilityForecastReport EvaluateProbabilities(IReadOnlyList<double> probabilities, IReadOnlyList<bool> events, int bins = 10)
+    {
+        CheckProbabilities(probabilities, events);
+        var positives = events.Count(e => e);
+        if (positives == 0 || positives == events.Count)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"All {events.Count} outcomes are {(positives == 0 ? "non-events" : "events")}; discrimination needs both. Evaluate on more subjects."), nameof(events));
+        }
+        var reliability = Reliability(probabilities, events, bins);
+        var prevalence = (double)positives / events.Count;
+        return new ProbabilityForecastReport(probabilities.Count, positives,
+            ClassificationScores.Auc(probabilities.ToArray(), events.ToArray()), BrierScore(probabilities, events),
+            prevalence * (1 - prevalence), CalibrationLine(probabilities, events), ExpectedCalibrationError(reliability), reliability);
+    }
+
+    /// <summary>Maximises Σ yᵢ ηᵢ − log(1 + e^ηᵢ) with ηᵢ = a + xᵢ (no slope) or a + b xᵢ, by Newton steps halved until
+    /// the log-likelihood does not decrease; NaN when the gradient does not vanish within 100 steps (separation).</summary>
+    private static (double Intercept, double Slope) FitLogisticLine(List<double> x, List<bool> y, bool fitSlope)
+    {
+        double a = 0, b = 1;
+        double LogLikelihood(double ta, double tb)
+        {
+            var sum = 0.0;
+            for (var i = 0; i < x.Count; i++)
+            {
+                var eta = ta + (tb * x[i]);
+                sum += (y[i] ? eta : 0) - (eta > 0 ? eta + Math.Log(1 + Math.Exp(-eta)) : Math.Log(1 + Math.Exp(eta)));
+            }
+            return sum;
+        }
+        var current = LogLikelihood(a, b);
+        for (var iteration = 0; iteration < 100; iteration++)
+        {
+            double ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
+            for (var i = 0; i < x.Count; i++)
+            {
+                var p = 1 / (1 + Math.Exp(-(a + (b * x[i]))));
+                var r = (y[i] ? 1 : 0) - p;
+                var w = p * (1 - p);
+                ga += r;
+                gb += r * x[i];
+                haa += w;
+                hab += w * x[i];
+                hbb += w * x[i] * x[i];
+            }
+            if (Math.Abs(ga) < 1e-10 * x.Count && (!fitSlope || Math.Abs(gb) < 1e-10 * x.Count))
+            {
+                return (a, b);
+            }
+            double da, db;
+            if (fitSlope)
+            {
+                var det = (haa * hbb) - (hab * hab);
+                if (!(det > 0))
+                {
+                    break;
+                }
+                da = ((hbb * ga) - (hab * gb)) / det;
+                db = ((haa * gb) - (hab * ga)) / det;
+            }
+            else
+            {
+                if (!(haa > 0))
+                {
+                    break;
+                }
+                da = ga / haa;
+                db = 0;
+            }
+            var t = 1.0;
+            while (true)
+            {
+                var value = LogLikelihood(a + (t * da), b + (t * db));
+                if (value >= current || t < 1e-10)
+                {
+                    a += t * da;
+                    b += t * db;
+                    current = value;
+                    break;
+                }
+                t *= 0.5;
+            }
+        }
+        return (double.NaN, double.NaN);
     }
 
     private static void CheckProbabilities(IReadOnlyList<double> probabilities, IReadOnlyList<bool> events)
