@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using TwinLab.Core.Randomness;
 using TwinLab.Inference.Neural;
 
@@ -170,12 +171,8 @@ public static class C2st
                     var penalty = 0.0;
                     foreach (var layer in _network.Layers)
                     {
-                        for (var i = 0; i < layer.Weights.Length; i++)
-                        {
-                            var w = layer.Weights[i];
-                            penalty += (double)w * w;
-                            layer.WeightGradients[i] += (float)(_options.L2Penalty * w / size);
-                        }
+                        penalty += TensorPrimitives.Dot(layer.Weights, layer.Weights);
+                        TensorPrimitives.MultiplyAdd(layer.Weights, (float)(_options.L2Penalty / size), layer.WeightGradients, layer.WeightGradients);
                     }
 
                     loss += 0.5 * _options.L2Penalty * penalty / size;

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace TwinLab.Inference.Neural;
@@ -27,26 +28,26 @@ internal static class ActivationFunctions
         }
     }
 
-    /// <summary>Turns ∂L/∂a into ∂L/∂z in place, given the activated values a = f(z).</summary>
+    /// <summary>Turns ∂L/∂a into ∂L/∂z in place, given the activated values a = f(z): tanh′ = 1 − a², ReLU′ = 0 where
+    /// a ≤ 0 (branch-free, vector by vector).</summary>
     public static void Backward(Activation activation, ReadOnlySpan<float> activated, Span<float> gradient)
     {
-        if (activation == Activation.Tanh)
+        var width = Vector<float>.Count;
+        var i = 0;
+        for (; i + width <= gradient.Length; i += width)
         {
-            for (var i = 0; i < gradient.Length; i++)
-            {
-                var a = activated[i];
-                gradient[i] *= 1f - (a * a);
-            }
+            var a = new Vector<float>(activated[i..]);
+            var g = new Vector<float>(gradient[i..]);
+            g = activation == Activation.Tanh
+                ? g * (Vector<float>.One - (a * a))
+                : Vector.ConditionalSelect(Vector.LessThanOrEqual(a, Vector<float>.Zero), Vector<float>.Zero, g);
+            g.CopyTo(gradient[i..]);
         }
-        else
+
+        for (; i < gradient.Length; i++)
         {
-            for (var i = 0; i < gradient.Length; i++)
-            {
-                if (activated[i] <= 0f)
-                {
-                    gradient[i] = 0f;
-                }
-            }
+            var a = activated[i];
+            gradient[i] = activation == Activation.Tanh ? gradient[i] * (1f - (a * a)) : a <= 0f ? 0f : gradient[i];
         }
     }
 }

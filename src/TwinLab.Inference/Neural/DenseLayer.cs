@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -126,9 +127,9 @@ internal sealed class DenseLayer
     /// <summary>
     /// c[r, j] += Σₖ A(r, k) · B[k, j] for r &lt; rows, k &lt; depth, j &lt; columns, where A(r, k) = a[r · rowStride + k ·
     /// depthStride] and B and c are stored row by row. Register-blocked over four rows and sixteen columns (eight
-    /// accumulators; about four times the speed of a dot product per element). Every element is summed over k in order
-    /// with fused multiply-adds and then added to c, whichever block it falls in, so the result does not depend on the
-    /// shapes around it.
+    /// accumulators; about four times the speed of a dot product per element); a width that is not a multiple of sixteen
+    /// goes through zero-padded copies. Every element is summed over k in order with fused multiply-adds and then added
+    /// to c, whichever block it falls in, so the result does not depend on the shapes around it.
     /// </summary>
     internal static void AccumulateProduct(ReadOnlySpan<float> a, int rowStride, int depthStride, int rows, int depth,
         ReadOnlySpan<float> b, int columns, Span<float> c)
@@ -144,17 +145,53 @@ internal sealed class DenseLayer
             throw new ArgumentException("The operands are smaller than the product's shape.", nameof(a));
         }
 
-        const int Width = 8;
+        var padded = (columns + BlockWidth - 1) / BlockWidth * BlockWidth;
+        if (padded == columns)
+        {
+            Blocked(a, rowStride, depthStride, rows, depth, b, columns, c);
+            return;
+        }
+
+        var paddedB = ArrayPool<float>.Shared.Rent(depth * padded);
+        var paddedC = ArrayPool<float>.Shared.Rent(rows * padded);
+        try
+        {
+            Array.Clear(paddedB, 0, depth * padded);
+            Array.Clear(paddedC, 0, rows * padded);
+            for (var k = 0; k < depth; k++)
+            {
+                b.Slice(k * columns, columns).CopyTo(paddedB.AsSpan(k * padded, columns));
+            }
+
+            Blocked(a, rowStride, depthStride, rows, depth, paddedB, padded, paddedC);
+            for (var r = 0; r < rows; r++)
+            {
+                var target = c.Slice(r * columns, columns);
+                TensorPrimitives.Add(target, paddedC.AsSpan(r * padded, columns), target);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(paddedB);
+            ArrayPool<float>.Shared.Return(paddedC);
+        }
+    }
+
+    /// <summary>Columns per block: two vectors of eight.</summary>
+    private const int BlockWidth = 16;
+
+    /// <summary><see cref="AccumulateProduct"/> for a width that is a multiple of <see cref="BlockWidth"/>.</summary>
+    private static void Blocked(ReadOnlySpan<float> a, int rowStride, int depthStride, int rows, int depth, ReadOnlySpan<float> b, int columns, Span<float> c)
+    {
+        const int Width = BlockWidth / 2;
         ref var a0 = ref MemoryMarshal.GetReference(a);
         ref var b0 = ref MemoryMarshal.GetReference(b);
         ref var c0 = ref MemoryMarshal.GetReference(c);
-        var wide = Vector256.IsHardwareAccelerated ? columns / (2 * Width) * (2 * Width) : 0;
-        var narrow = Vector256.IsHardwareAccelerated ? columns / Width * Width : 0;
         var r = 0;
         for (; r + 4 <= rows; r += 4)
         {
             ref var ar = ref Unsafe.Add(ref a0, r * rowStride);
-            for (var j = 0; j < wide; j += 2 * Width)
+            for (var j = 0; j < columns; j += BlockWidth)
             {
                 Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
                 for (var k = 0; k < depth; k++)
@@ -183,16 +220,24 @@ internal sealed class DenseLayer
                 AddTo(ref Unsafe.Add(ref cr, 2 * columns), s2, t2);
                 AddTo(ref Unsafe.Add(ref cr, 3 * columns), s3, t3);
             }
-
-            for (var row = r; row < r + 4; row++)
-            {
-                Remainder(ref a0, rowStride, depthStride, row, depth, ref b0, columns, ref c0, wide, narrow);
-            }
         }
 
         for (; r < rows; r++)
         {
-            Remainder(ref a0, rowStride, depthStride, r, depth, ref b0, columns, ref c0, 0, narrow);
+            ref var ar = ref Unsafe.Add(ref a0, r * rowStride);
+            for (var j = 0; j < columns; j += BlockWidth)
+            {
+                Vector256<float> s0 = Vector256<float>.Zero, t0 = s0;
+                for (var k = 0; k < depth; k++)
+                {
+                    ref var bk = ref Unsafe.Add(ref b0, (k * columns) + j);
+                    var x0 = Vector256.Create(Unsafe.Add(ref ar, k * depthStride));
+                    s0 = Vector256.FusedMultiplyAdd(x0, Vector256.LoadUnsafe(ref bk), s0);
+                    t0 = Vector256.FusedMultiplyAdd(x0, Vector256.LoadUnsafe(ref bk, Width), t0);
+                }
+
+                AddTo(ref Unsafe.Add(ref c0, (r * columns) + j), s0, t0);
+            }
         }
     }
 
@@ -200,36 +245,6 @@ internal sealed class DenseLayer
     {
         (Vector256.LoadUnsafe(ref target) + low).StoreUnsafe(ref target);
         (Vector256.LoadUnsafe(ref target, (nuint)Vector256<float>.Count) + high).StoreUnsafe(ref target, (nuint)Vector256<float>.Count);
-    }
-
-    /// <summary>One row's columns from <paramref name="first"/> on: eight at a time up to <paramref name="narrow"/>, then
-    /// one at a time, each in the same order of operations as the blocked lanes.</summary>
-    private static void Remainder(ref float a0, int rowStride, int depthStride, int row, int depth, ref float b0, int columns, ref float c0, int first, int narrow)
-    {
-        ref var ar = ref Unsafe.Add(ref a0, row * rowStride);
-        ref var cr = ref Unsafe.Add(ref c0, row * columns);
-        var j = first;
-        for (; j < narrow; j += Vector256<float>.Count)
-        {
-            var sum = Vector256<float>.Zero;
-            for (var k = 0; k < depth; k++)
-            {
-                sum = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref ar, k * depthStride)), Vector256.LoadUnsafe(ref Unsafe.Add(ref b0, (k * columns) + j)), sum);
-            }
-
-            (Vector256.LoadUnsafe(ref Unsafe.Add(ref cr, j)) + sum).StoreUnsafe(ref Unsafe.Add(ref cr, j));
-        }
-
-        for (; j < columns; j++)
-        {
-            var sum = 0f;
-            for (var k = 0; k < depth; k++)
-            {
-                sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref ar, k * depthStride), Unsafe.Add(ref b0, (k * columns) + j), sum);
-            }
-
-            Unsafe.Add(ref cr, j) += sum;
-        }
     }
 
     public void ZeroGradients()
