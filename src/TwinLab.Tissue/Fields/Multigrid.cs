@@ -14,53 +14,245 @@ public sealed record MultigridResult(int Cycles, double InitialResidual, double 
     double LastCorrection, bool Converged);
 
 /// <summary>
+/// One axis of a multigrid grid: the widths and centres of its cells in finest-grid spacings, the cells of the finer
+/// grid each one aggregates, and the Laplacian's coefficients along it. The finest axis has cells of width 1; a coarser
+/// axis pairs the finer cells, and when their number is odd the middle coarse cell takes three, so every grid covers
+/// exactly the domain with cells at most twice as wide as their neighbours and the transfers follow the real geometry.
+/// </summary>
+internal sealed class MultigridAxis
+{
+    private (int C0, double W0, int C1, double W1)[]? _dirichletInterpolation, _closedInterpolation;
+
+    private MultigridAxis(double[] width, bool active, MultigridAxis? finer, int[] firstChild, int[] childCount)
+    {
+        Width = width;
+        Active = active;
+        Finer = finer;
+        FirstChild = firstChild;
+        ChildCount = childCount;
+        Centre = new double[width.Length];
+        double left = 0;
+        for (int i = 0; i < width.Length; i++)
+        {
+            Centre[i] = left + (width[i] / 2);
+            left += width[i];
+        }
+        Extent = left;
+        Lower = new double[width.Length];
+        Upper = new double[width.Length];
+        Ghost = new double[width.Length];
+        Diagonal = new double[width.Length];
+        int finerSize = finer?.Size ?? 0;
+        Parent = new int[finerSize];
+        RestrictionWeight = new double[finerSize];
+        for (int c = 0; c < width.Length && finer is not null; c++)
+        {
+            for (int f = firstChild[c]; f < firstChild[c] + childCount[c]; f++)
+            {
+                Parent[f] = c;
+                RestrictionWeight[f] = finer.Width[f] / width[c];
+            }
+        }
+    }
+
+    public int Size => Width.Length;
+
+    /// <summary>False for the z axis of a 2-D lattice (one cell, no neighbours, no faces).</summary>
+    public bool Active { get; }
+
+    /// <summary>Cell widths in finest-grid spacings.</summary>
+    public double[] Width { get; }
+
+    /// <summary>Cell centres from the low face, in finest-grid spacings.</summary>
+    public double[] Centre { get; }
+
+    /// <summary>The domain's length in finest-grid spacings (the same on every grid).</summary>
+    public double Extent { get; }
+
+    /// <summary>The finer axis this one aggregates (null on the finest grid).</summary>
+    public MultigridAxis? Finer { get; }
+
+    /// <summary>The first finer cell of each cell.</summary>
+    public int[] FirstChild { get; }
+
+    /// <summary>The number of finer cells of each cell (2, or 3 for the middle cell of an odd finer axis).</summary>
+    public int[] ChildCount { get; }
+
+    /// <summary>Finer cell → its cell on this axis.</summary>
+    public int[] Parent { get; }
+
+    /// <summary>Finer cell → its width over its parent's: the weights of the volume average.</summary>
+    public double[] RestrictionWeight { get; }
+
+    /// <summary>The coupling of each cell to its lower neighbour, D/(h₀²·w·d) with d the centre distance (0 at the face).</summary>
+    public double[] Lower { get; }
+
+    /// <summary>The coupling of each cell to its upper neighbour (0 at the face).</summary>
+    public double[] Upper { get; }
+
+    /// <summary>The coupling of a face cell to the far-field ghost, whose centre lies half a finest spacing outside the
+    /// face on every grid (0 elsewhere and with closed faces).</summary>
+    public double[] Ghost { get; }
+
+    /// <summary>Lower + Upper + Ghost: this axis's share of the diagonal.</summary>
+    public double[] Diagonal { get; }
+
+    /// <summary>The finest axis: <paramref name="size"/> cells of width 1.</summary>
+    public static MultigridAxis Finest(int size, bool active)
+    {
+        var width = new double[size];
+        Array.Fill(width, 1.0);
+        return new MultigridAxis(width, active, null, [], []);
+    }
+
+    /// <summary>The next coarser axis: cells paired, the middle one a triple when the size is odd (size ≥ 2; an
+    /// inactive axis stays one cell).</summary>
+    public MultigridAxis Coarsen()
+    {
+        if (!Active)
+        {
+            return new MultigridAxis([Width[0]], false, this, [0], [1]);
+        }
+        int coarse = Size / 2;
+        int triple = Size % 2 == 1 ? coarse / 2 : -1;
+        var width = new double[coarse];
+        var first = new int[coarse];
+        var count = new int[coarse];
+        int next = 0;
+        for (int c = 0; c < coarse; c++)
+        {
+            first[c] = next;
+            count[c] = c == triple ? 3 : 2;
+            for (int f = next; f < next + count[c]; f++)
+            {
+                width[c] += Width[f];
+            }
+            next += count[c];
+        }
+        return new MultigridAxis(width, true, this, first, count);
+    }
+
+    /// <summary>Sets the couplings for diffusion <paramref name="kFinest"/> = D/h₀² and the face condition.</summary>
+    public void SetCoefficients(double kFinest, bool dirichlet)
+    {
+        int n = Size;
+        Array.Clear(Lower);
+        Array.Clear(Upper);
+        Array.Clear(Ghost);
+        Array.Clear(Diagonal);
+        if (!Active)
+        {
+            return;
+        }
+        for (int i = 0; i < n; i++)
+        {
+            // Finite volumes: the flux through a face over the centre distance, per unit of the cell's width.
+            if (i > 0)
+            {
+                Lower[i] = kFinest / (Width[i] * (Centre[i] - Centre[i - 1]));
+            }
+            if (i < n - 1)
+            {
+                Upper[i] = kFinest / (Width[i] * (Centre[i + 1] - Centre[i]));
+            }
+            if (dirichlet && i == 0)
+            {
+                Ghost[i] += kFinest / (Width[i] * (Centre[i] + 0.5));
+            }
+            if (dirichlet && i == n - 1)
+            {
+                Ghost[i] += kFinest / (Width[i] * (Extent + 0.5 - Centre[i]));
+            }
+            Diagonal[i] = Lower[i] + Upper[i] + Ghost[i];
+        }
+    }
+
+    /// <summary>
+    /// Linear interpolation weights from this axis's cell centres to the finer axis's: from the two coarse centres that
+    /// bracket a finer centre; beyond the outermost coarse centre, towards zero at the ghost centre (far-field faces) or
+    /// constant (closed faces).
+    /// </summary>
+    public (int C0, double W0, int C1, double W1)[] Interpolation(bool dirichlet)
+    {
+        ref var cached = ref dirichlet ? ref _dirichletInterpolation : ref _closedInterpolation;
+        if (cached is not null)
+        {
+            return cached;
+        }
+        var finer = Finer!;
+        var weights = new (int, double, int, double)[finer.Size];
+        for (int f = 0; f < finer.Size; f++)
+        {
+            int p = Parent[f];
+            double x = finer.Centre[f];
+            int q = x < Centre[p] ? p - 1 : p + 1;
+            if (!Active || x == Centre[p])
+            {
+                weights[f] = (p, 1.0, p, 0.0);
+            }
+            else if (q < 0 || q >= Size)
+            {
+                double ghost = q < 0 ? -0.5 : Extent + 0.5;
+                weights[f] = dirichlet ? (p, (x - ghost) / (Centre[p] - ghost), p, 0.0) : (p, 1.0, p, 0.0);
+            }
+            else
+            {
+                double wq = (x - Centre[p]) / (Centre[q] - Centre[p]);
+                weights[f] = (p, 1 - wq, q, wq);
+            }
+        }
+        cached = weights;
+        return weights;
+    }
+}
+
+/// <summary>
 /// One grid of the multigrid hierarchy for the operator A c = (s − D∇²) c on a cell-centred lattice: per-voxel shift
-/// s (decay + uptake, plus 1/Δt for a backward-Euler step), the 7-point (5-point) Laplacian, far-field ghosts or zero
-/// flux at the faces, and held voxels (identity rows). The finest grid reads its shift per cell site; coarse grids per
-/// voxel.
+/// s (decay + uptake, plus 1/Δt for a backward-Euler step), the finite-volume 7-point (5-point) Laplacian on the grid's
+/// cells, far-field ghosts or zero flux at the faces, and held voxels (identity rows). The finest grid is uniform and
+/// reads its shift per cell site; coarse grids store it per voxel.
 /// </summary>
 internal sealed class MultigridLevel
 {
-    public MultigridLevel(int nx, int ny, int nz, double[] values, byte[] held)
+    public MultigridLevel(MultigridAxis x, MultigridAxis y, MultigridAxis z, double[] values, byte[] held)
     {
-        Nx = nx;
-        Ny = ny;
-        Nz = nz;
+        X = x;
+        Y = y;
+        Z = z;
         C = values;
         Held = held;
-        SiteX = new int[nx];
+        SiteX = new int[Nx];
         Shift = [];
-        InvInterior = [];
+        InvDiagonal = [];
     }
 
-    public int Nx { get; }
+    public MultigridAxis X { get; }
 
-    public int Ny { get; }
+    public MultigridAxis Y { get; }
 
-    public int Nz { get; }
+    public MultigridAxis Z { get; }
 
-    public bool ThreeD => Nz > 1;
+    public int Nx => X.Size;
+
+    public int Ny => Y.Size;
+
+    public int Nz => Z.Size;
+
+    public bool ThreeD => Z.Active;
 
     public int Count => Nx * Ny * Nz;
 
-    /// <summary>This grid's spacing along x, y, z over the finest grid's: n₀/n per axis, so every grid covers exactly
-    /// the domain (about 2^level; not exactly when a size along the hierarchy is odd).</summary>
-    public double[] Scale { get; } = [1, 1, 1];
+    /// <summary>Whether this is the finest (uniform) grid, whose interior voxels take a fast path with scalar couplings.</summary>
+    public bool Finest => X.Finer is null;
 
-    /// <summary>D/h² along x, y, z on this grid.</summary>
-    public double[] K { get; } = new double[3];
+    /// <summary>D/h₀²: the coupling between interior voxels of the finest grid.</summary>
+    public double K { get; set; }
 
-    /// <summary>The coefficient of a far-field ghost along x, y, z: D/(h·d) with d the distance from a face voxel's
-    /// centre to the finest grid's ghost centre (h on the finest grid).</summary>
-    public double[] KFace { get; } = new double[3];
+    /// <summary>2d·K: the Laplacian's share of an interior voxel's diagonal on the finest grid.</summary>
+    public double InteriorK => 2 * K * (ThreeD ? 3 : 2);
 
-    /// <summary>2(Kx + Ky + Kz) (without Kz in 2-D): the Laplacian's share of an interior voxel's diagonal.</summary>
-    public double InteriorK => 2 * (K[0] + K[1] + (ThreeD ? K[2] : 0));
-
-    /// <summary>Whether the faces have far-field ghosts (else zero flux).</summary>
-    public bool Dirichlet { get; set; }
-
-    /// <summary>The ghost value: the far-field concentration on the finest grid, 0 for the coarse error equations.</summary>
+    /// <summary>The ghost value: the far-field concentration on the finest grid, 0 for the coarse error equations
+    /// (and with closed faces, whose ghost couplings are zero).</summary>
     public double GhostValue { get; set; }
 
     public double[] C { get; }
@@ -80,11 +272,12 @@ internal sealed class MultigridLevel
     /// <summary>x → site column (x / Factor), or all 0 with a single shared shift.</summary>
     public int[] SiteX { get; }
 
-    /// <summary>The shift per site.</summary>
+    /// <summary>The shift per site (finest grid) or per voxel (coarse grids).</summary>
     public double[] Shift { get; set; }
 
-    /// <summary>1/(shift + 2d·K) per site: the reciprocal diagonal of an interior voxel.</summary>
-    public double[] InvInterior { get; set; }
+    /// <summary>Finest grid: 1/(shift + 2d·K) per site, the reciprocal diagonal of an interior voxel. Coarse grids: the
+    /// reciprocal diagonal per voxel.</summary>
+    public double[] InvDiagonal { get; set; }
 
     /// <summary>The first site of line (y, z).</summary>
     public int SiteRow(int y, int z) => SitesX * ((y / Factor) + (SitesY * (z / Factor)));
@@ -94,34 +287,33 @@ internal sealed class MultigridLevel
     {
         var c = C;
         int nx = Nx, plane = Nx * Ny;
-        double kx = K[0], ky = K[1], kz = K[2];
-        double laplacian = 0, ghostWeight = 0;
-        diagonal = shift;
-        if (x > 0) { laplacian += kx * c[i - 1]; diagonal += kx; } else { ghostWeight += KFace[0]; }
-        if (x < nx - 1) { laplacian += kx * c[i + 1]; diagonal += kx; } else { ghostWeight += KFace[0]; }
-        if (y > 0) { laplacian += ky * c[i - nx]; diagonal += ky; } else { ghostWeight += KFace[1]; }
-        if (y < Ny - 1) { laplacian += ky * c[i + nx]; diagonal += ky; } else { ghostWeight += KFace[1]; }
+        double sum = F is null ? 0 : F[i];
+        diagonal = shift + X.Diagonal[x] + Y.Diagonal[y] + Z.Diagonal[z];
+        if (x > 0) { sum += X.Lower[x] * c[i - 1]; }
+        if (x < nx - 1) { sum += X.Upper[x] * c[i + 1]; }
+        if (y > 0) { sum += Y.Lower[y] * c[i - nx]; }
+        if (y < Ny - 1) { sum += Y.Upper[y] * c[i + nx]; }
         if (ThreeD)
         {
-            if (z > 0) { laplacian += kz * c[i - plane]; diagonal += kz; } else { ghostWeight += KFace[2]; }
-            if (z < Nz - 1) { laplacian += kz * c[i + plane]; diagonal += kz; } else { ghostWeight += KFace[2]; }
+            if (z > 0) { sum += Z.Lower[z] * c[i - plane]; }
+            if (z < Nz - 1) { sum += Z.Upper[z] * c[i + plane]; }
         }
-        double rhs = (F is null ? 0 : F[i]) + laplacian;
-        if (Dirichlet && ghostWeight > 0)
+        if (GhostValue != 0)
         {
-            diagonal += ghostWeight;
-            rhs += ghostWeight * GhostValue;
+            sum += (X.Ghost[x] + Y.Ghost[y] + Z.Ghost[z]) * GhostValue;
         }
-        return rhs - (diagonal * c[i]);
+        return sum - (diagonal * c[i]);
     }
 }
 
 /// <summary>
 /// Geometric multigrid V-cycles for (s − D∇²) c = f on a field's lattice, cell-centred: red-black Gauss–Seidel
-/// smoothing, restriction by the volume average of the 2×2×2 children (cell-centred full weighting), trilinear
-/// prolongation, coarse grids rediscretised (D/(2h)², shifts averaged, a coarse voxel held when at least half its
-/// children are), the coarsest grid relaxed to convergence. Every pass splits lines (y, z) over threads, and a
-/// red-black colour reads only the other colour, so results do not depend on the thread count.
+/// smoothing; coarse grids that pair cells along each axis (the middle coarse cell takes three when a size is odd), so
+/// every grid covers exactly the domain; the operator rediscretised by finite volumes on each grid's cells (shifts
+/// volume-averaged, a coarse voxel held when at least half its volume is); restriction by the volume average of the
+/// children; linear prolongation between the actual cell centres; the coarsest grid relaxed to convergence. Every pass
+/// splits lines (y, z) or planes over threads, and a red-black colour reads only the other colour, so results do not
+/// depend on the thread count.
 /// </summary>
 internal sealed class MultigridHierarchy
 {
@@ -130,7 +322,6 @@ internal sealed class MultigridHierarchy
     private readonly List<MultigridLevel> _levels = [];
     private readonly double[][] _lineBuffers;
     private readonly double[] _chunkMaxima;
-    private readonly Dictionary<(int, int, bool, double, double), (int, double, int, double)[]> _axes = [];
     private readonly int _heldVersion;
     private readonly int _factor;
 
@@ -139,21 +330,24 @@ internal sealed class MultigridHierarchy
         _heldVersion = field.HeldVersion;
         _factor = factor;
         var lattice = field.Lattice;
-        var fine = new MultigridLevel(lattice.SizeX, lattice.SizeY, lattice.SizeZ, field.Values, field.HeldMask);
+        bool threeD = lattice.Dimensions == 3;
+        var fine = new MultigridLevel(MultigridAxis.Finest(lattice.SizeX, true), MultigridAxis.Finest(lattice.SizeY, true),
+            MultigridAxis.Finest(lattice.SizeZ, threeD), field.Values, field.HeldMask);
         _levels.Add(fine);
         var current = fine;
         while (CanCoarsen(current))
         {
-            int nx = (current.Nx + 1) / 2, ny = (current.Ny + 1) / 2, nz = current.ThreeD ? (current.Nz + 1) / 2 : 1;
-            var coarse = new MultigridLevel(nx, ny, nz, new double[nx * ny * nz], new byte[nx * ny * nz])
+            var coarse = new MultigridLevel(current.X.Coarsen(), current.Y.Coarsen(), current.Z.Coarsen(), [], []);
+            int count = coarse.Count;
+            coarse = new MultigridLevel(coarse.X, coarse.Y, coarse.Z, new double[count], new byte[count])
             {
-                F = new double[nx * ny * nz],
-                Shift = new double[nx * ny * nz],
-                InvInterior = new double[nx * ny * nz],
-                SitesX = nx,
-                SitesY = ny,
+                F = new double[count],
+                Shift = new double[count],
+                InvDiagonal = new double[count],
+                SitesX = coarse.Nx,
+                SitesY = coarse.Ny,
             };
-            for (int x = 0; x < nx; x++)
+            for (int x = 0; x < coarse.Nx; x++)
             {
                 coarse.SiteX[x] = x;
             }
@@ -181,18 +375,21 @@ internal sealed class MultigridHierarchy
             {
                 fine.SiteX[x] = x / factor;
             }
-            int sites = fine.SitesX * fine.SitesY * (lattice.Dimensions == 3 ? lattice.SizeZ / factor : 1);
+            int sites = fine.SitesX * fine.SitesY * (threeD ? lattice.SizeZ / factor : 1);
             fine.Shift = new double[sites];
-            fine.InvInterior = new double[sites];
+            fine.InvDiagonal = new double[sites];
         }
         else
         {
             fine.Shift = new double[1];
-            fine.InvInterior = new double[1];
+            fine.InvDiagonal = new double[1];
         }
     }
 
     public int LevelCount => _levels.Count;
+
+    /// <summary>The grid sizes from the finest to the coarsest, as (nx, ny, nz).</summary>
+    public IReadOnlyList<(int Nx, int Ny, int Nz)> Sizes => _levels.ConvertAll(l => (l.Nx, l.Ny, l.Nz));
 
     /// <summary>The hierarchy cached on the field, rebuilt when its held voxels or the uptake's site size change.</summary>
     public static MultigridHierarchy For(DiffusionField field, SiteRates? uptake)
@@ -221,28 +418,17 @@ internal sealed class MultigridHierarchy
         var fine = _levels[0];
         var lattice = field.Lattice;
         double h = lattice.Spacing;
-        double d = field.DiffusionCoefficient;
+        double k = field.DiffusionCoefficient / (h * h);
+        bool dirichlet = field.Faces.IsDirichlet;
         fine.F = rhs;
-        fine.Dirichlet = field.Faces.IsDirichlet;
-        fine.GhostValue = field.Faces.IsDirichlet ? field.Faces.Value : 0;
+        fine.K = k;
+        fine.GhostValue = dirichlet ? field.Faces.Value : 0;
         double baseShift = field.DecayRate + extraShift;
-        for (int l = 0; l < _levels.Count; l++)
+        foreach (var level in _levels)
         {
-            var level = _levels[l];
-            level.Scale[0] = (double)fine.Nx / level.Nx;
-            level.Scale[1] = (double)fine.Ny / level.Ny;
-            level.Scale[2] = (double)fine.Nz / level.Nz;
-            for (int a = 0; a < 3; a++)
-            {
-                double spacing = h * level.Scale[a];
-                level.K[a] = d / (spacing * spacing);
-                level.KFace[a] = d / (spacing * ((spacing + h) / 2));
-            }
-            if (l > 0)
-            {
-                level.Dirichlet = fine.Dirichlet;
-                level.GhostValue = 0;
-            }
+            level.X.SetCoefficients(k, dirichlet);
+            level.Y.SetCoefficients(k, dirichlet);
+            level.Z.SetCoefficients(k, dirichlet);
         }
         if (uptake is null)
         {
@@ -258,7 +444,7 @@ internal sealed class MultigridHierarchy
         }
         for (int s = 0; s < fine.Shift.Length; s++)
         {
-            fine.InvInterior[s] = 1 / (fine.Shift[s] + fine.InteriorK);
+            fine.InvDiagonal[s] = 1 / (fine.Shift[s] + fine.InteriorK);
         }
         for (int l = 1; l < _levels.Count; l++)
         {
@@ -285,8 +471,8 @@ internal sealed class MultigridHierarchy
             }
             if (_levels.Count > 1)
             {
-                CoarseCorrection(1, options);
-                correction = Prolongate(_levels[1], fine, options);
+                CoarseCorrection(1, dirichlet, options);
+                correction = Prolongate(_levels[1], fine, dirichlet, options);
             }
             else
             {
@@ -313,7 +499,7 @@ internal sealed class MultigridHierarchy
         Math.Min(2000, Math.Max(30, 2 * level.Nx * level.Nx + (2 * level.Ny * level.Ny) + (2 * level.Nz * level.Nz)));
 
     /// <summary>The error equation on level <paramref name="l"/> (its F already restricted): C = 0, then a V-cycle.</summary>
-    private void CoarseCorrection(int l, ParallelOptions options)
+    private void CoarseCorrection(int l, bool dirichlet, ParallelOptions options)
     {
         var level = _levels[l];
         Array.Clear(level.C);
@@ -324,11 +510,12 @@ internal sealed class MultigridHierarchy
         }
         Smooth(level, PreSmoothing, options);
         RestrictResidual(level, _levels[l + 1], options);
-        CoarseCorrection(l + 1, options);
-        _ = Prolongate(_levels[l + 1], level, options);
+        CoarseCorrection(l + 1, dirichlet, options);
+        _ = Prolongate(_levels[l + 1], level, dirichlet, options);
         Smooth(level, PostSmoothing, options);
     }
 
+    /// <summary>A coarse voxel is held (zero correction) when at least half of its volume is held on the finer grid.</summary>
     private static void MarkCoarseHeld(MultigridLevel fine, MultigridLevel coarse)
     {
         for (int z = 0; z < coarse.Nz; z++)
@@ -337,67 +524,62 @@ internal sealed class MultigridHierarchy
             {
                 for (int x = 0; x < coarse.Nx; x++)
                 {
-                    int children = 0, held = 0;
-                    ForChildren(fine, x, y, z, (i) =>
+                    double held = 0;
+                    for (int fz = coarse.Z.FirstChild[z]; fz < coarse.Z.FirstChild[z] + coarse.Z.ChildCount[z]; fz++)
                     {
-                        children++;
-                        held += fine.Held[i] != 0 ? 1 : 0;
-                    });
-                    coarse.Held[x + (coarse.Nx * (y + (coarse.Ny * z)))] = (byte)(2 * held >= children ? 1 : 0);
-                }
-            }
-        }
-    }
-
-    private static void ForChildren(MultigridLevel fine, int x, int y, int z, Action<int> visit)
-    {
-        int z1 = fine.ThreeD ? Math.Min((2 * z) + 1, fine.Nz - 1) : 0;
-        for (int fz = fine.ThreeD ? 2 * z : 0; fz <= z1; fz++)
-        {
-            for (int fy = 2 * y; fy <= Math.Min((2 * y) + 1, fine.Ny - 1); fy++)
-            {
-                for (int fx = 2 * x; fx <= Math.Min((2 * x) + 1, fine.Nx - 1); fx++)
-                {
-                    visit(fx + (fine.Nx * (fy + (fine.Ny * fz))));
-                }
-            }
-        }
-    }
-
-    /// <summary>Coarse shifts: the mean shift of the children that are not held.</summary>
-    private static void RestrictShift(MultigridLevel fine, MultigridLevel coarse, ParallelOptions options)
-    {
-        int lines = coarse.Ny * coarse.Nz;
-        Parallel.For(0, lines, options, line =>
-        {
-            int y = line % coarse.Ny, z = line / coarse.Ny;
-            int fzEnd = fine.ThreeD ? Math.Min((2 * z) + 1, fine.Nz - 1) : 0;
-            int fyEnd = Math.Min((2 * y) + 1, fine.Ny - 1);
-            for (int x = 0; x < coarse.Nx; x++)
-            {
-                double sum = 0;
-                int count = 0;
-                int fxEnd = Math.Min((2 * x) + 1, fine.Nx - 1);
-                for (int fz = fine.ThreeD ? 2 * z : 0; fz <= fzEnd; fz++)
-                {
-                    for (int fy = 2 * y; fy <= fyEnd; fy++)
-                    {
-                        int row = fine.SiteRow(fy, fz);
-                        int start = fine.Nx * (fy + (fine.Ny * fz));
-                        for (int fx = 2 * x; fx <= fxEnd; fx++)
+                        for (int fy = coarse.Y.FirstChild[y]; fy < coarse.Y.FirstChild[y] + coarse.Y.ChildCount[y]; fy++)
                         {
-                            if (fine.Held[start + fx] == 0)
+                            double wyz = coarse.Y.RestrictionWeight[fy] * coarse.Z.RestrictionWeight[fz];
+                            int start = fine.Nx * (fy + (fine.Ny * fz));
+                            for (int fx = coarse.X.FirstChild[x]; fx < coarse.X.FirstChild[x] + coarse.X.ChildCount[x]; fx++)
                             {
-                                sum += fine.Shift[row + fine.SiteX[fx]];
-                                count++;
+                                held += fine.Held[start + fx] != 0 ? wyz * coarse.X.RestrictionWeight[fx] : 0;
                             }
                         }
                     }
+                    coarse.Held[x + (coarse.Nx * (y + (coarse.Ny * z)))] = (byte)(held >= 0.5 ? 1 : 0);
                 }
-                int i = x + (coarse.Nx * line);
-                double shift = count == 0 ? 0 : sum / count;
+            }
+        }
+    }
+
+    /// <summary>Coarse shifts: the volume-weighted mean shift of the children that are not held; then the coarse
+    /// reciprocal diagonals.</summary>
+    private static void RestrictShift(MultigridLevel fine, MultigridLevel coarse, ParallelOptions options)
+    {
+        int lines = coarse.Ny * coarse.Nz;
+        var ax = coarse.X;
+        Parallel.For(0, lines, options, line =>
+        {
+            int y = line % coarse.Ny, z = line / coarse.Ny;
+            int coarseStart = coarse.Nx * line;
+            var sum = new double[coarse.Nx];
+            var volume = new double[coarse.Nx];
+            for (int fz = coarse.Z.FirstChild[z]; fz < coarse.Z.FirstChild[z] + coarse.Z.ChildCount[z]; fz++)
+            {
+                for (int fy = coarse.Y.FirstChild[y]; fy < coarse.Y.FirstChild[y] + coarse.Y.ChildCount[y]; fy++)
+                {
+                    double wyz = coarse.Y.RestrictionWeight[fy] * coarse.Z.RestrictionWeight[fz];
+                    int row = fine.SiteRow(fy, fz);
+                    int start = fine.Nx * (fy + (fine.Ny * fz));
+                    for (int fx = 0; fx < fine.Nx; fx++)
+                    {
+                        if (fine.Held[start + fx] == 0)
+                        {
+                            double w = wyz * ax.RestrictionWeight[fx];
+                            sum[ax.Parent[fx]] += w * fine.Shift[row + fine.SiteX[fx]];
+                            volume[ax.Parent[fx]] += w;
+                        }
+                    }
+                }
+            }
+            double dyz = coarse.Y.Diagonal[y] + coarse.Z.Diagonal[z];
+            for (int x = 0; x < coarse.Nx; x++)
+            {
+                int i = coarseStart + x;
+                double shift = volume[x] == 0 ? 0 : sum[x] / volume[x];
                 coarse.Shift[i] = shift;
-                coarse.InvInterior[i] = 1 / (shift + coarse.InteriorK);
+                coarse.InvDiagonal[i] = 1 / (shift + ax.Diagonal[x] + dyz);
             }
         });
     }
@@ -479,6 +661,19 @@ internal sealed class MultigridHierarchy
 
     private static void RelaxLine(MultigridLevel level, int line, int colour)
     {
+        if (level.Finest)
+        {
+            RelaxFinestLine(level, line, colour);
+        }
+        else
+        {
+            RelaxCoarseLine(level, line, colour);
+        }
+    }
+
+    /// <summary>A colour of one line of the finest grid: uniform couplings, the interior reciprocal diagonal per site.</summary>
+    private static void RelaxFinestLine(MultigridLevel level, int line, int colour)
+    {
         int nx = level.Nx, ny = level.Ny, nz = level.Nz;
         int y = line % ny, z = line / ny;
         int start = nx * line;
@@ -487,9 +682,8 @@ internal sealed class MultigridHierarchy
         var held = level.Held;
         var f = level.F;
         var siteX = level.SiteX;
-        var shift = level.Shift;
-        var invInterior = level.InvInterior;
-        double kx = level.K[0], ky = level.K[1], kz = level.K[2];
+        var invInterior = level.InvDiagonal;
+        double k = level.K;
         int row = level.SiteRow(y, z);
         bool threeD = level.ThreeD;
         bool interiorLine = y > 0 && y < ny - 1 && (!threeD || (z > 0 && z < nz - 1));
@@ -509,12 +703,12 @@ internal sealed class MultigridHierarchy
                 {
                     continue;
                 }
-                double sum = (kx * (c[i - 1] + c[i + 1])) + (ky * (c[i - nx] + c[i + nx]));
+                double sum = c[i - 1] + c[i + 1] + c[i - nx] + c[i + nx];
                 if (threeD)
                 {
-                    sum += kz * (c[i - plane] + c[i + plane]);
+                    sum += c[i - plane] + c[i + plane];
                 }
-                double rhs = f is null ? sum : f[i] + sum;
+                double rhs = f is null ? k * sum : f[i] + (k * sum);
                 c[i] = rhs * invInterior[row + siteX[x]];
             }
             if (((nx - 1 + y + z + colour) & 1) == 0 && nx > 1)
@@ -526,6 +720,43 @@ internal sealed class MultigridHierarchy
         for (int x = first; x < nx; x += 2)
         {
             RelaxBoundaryVoxel(level, x, y, z, start, row);
+        }
+    }
+
+    /// <summary>A colour of one line of a coarse grid: couplings per cell along each axis, the reciprocal diagonal per
+    /// voxel, ghost value 0 (the error equation).</summary>
+    private static void RelaxCoarseLine(MultigridLevel level, int line, int colour)
+    {
+        int nx = level.Nx, ny = level.Ny, nz = level.Nz;
+        int y = line % ny, z = line / ny;
+        int start = nx * line;
+        int plane = nx * ny;
+        var c = level.C;
+        var held = level.Held;
+        var f = level.F!;
+        var inv = level.InvDiagonal;
+        var lx = level.X.Lower;
+        var ux = level.X.Upper;
+        double ly = level.Y.Lower[y], uy = level.Y.Upper[y], lz = level.Z.Lower[z], uz = level.Z.Upper[z];
+        bool threeD = level.ThreeD;
+        for (int x = (y + z + colour) & 1; x < nx; x += 2)
+        {
+            int i = start + x;
+            if (held[i] != 0)
+            {
+                continue;
+            }
+            double sum = f[i];
+            if (x > 0) { sum += lx[x] * c[i - 1]; }
+            if (x < nx - 1) { sum += ux[x] * c[i + 1]; }
+            if (y > 0) { sum += ly * c[i - nx]; }
+            if (y < ny - 1) { sum += uy * c[i + nx]; }
+            if (threeD)
+            {
+                if (z > 0) { sum += lz * c[i - plane]; }
+                if (z < nz - 1) { sum += uz * c[i + plane]; }
+            }
+            c[i] = sum * inv[i];
         }
     }
 
@@ -569,34 +800,33 @@ internal sealed class MultigridHierarchy
         return worst;
     }
 
-    /// <summary>Computes the fine residual and restricts it (mean of the children; held children count as 0) into the
-    /// coarse right-hand side; returns the fine scaled residual max |rᵢ|/aᵢᵢ.</summary>
+    /// <summary>Computes the fine residual and restricts it (volume average of the children; held children count as 0)
+    /// into the coarse right-hand side; returns the fine scaled residual max |rᵢ|/aᵢᵢ.</summary>
     private static double RestrictResidual(MultigridLevel fine, MultigridLevel coarse, ParallelOptions options)
     {
         double worst = 0;
         var gate = new object();
         var coarseF = coarse.F!;
         int nx = fine.Nx, plane = fine.Nx * fine.Ny;
-        bool threeD = fine.ThreeD;
-        double kx = fine.K[0], ky = fine.K[1], kz = fine.K[2];
-        double neighbourK = fine.InteriorK;
+        bool threeD = fine.ThreeD, uniform = fine.Finest;
+        double k = fine.K;
+        double interiorK = fine.InteriorK;
+        var ax = coarse.X;
         Parallel.For(0, coarse.Ny * coarse.Nz, options, () => 0.0, (line, _, local) =>
         {
             int y = line % coarse.Ny, z = line / coarse.Ny;
-            int fzEnd = fine.ThreeD ? Math.Min((2 * z) + 1, fine.Nz - 1) : 0;
-            int fyEnd = Math.Min((2 * y) + 1, fine.Ny - 1);
             int coarseStart = coarse.Nx * line;
             Array.Clear(coarseF, coarseStart, coarse.Nx);
-            var counts = 0;
-            for (int fz = fine.ThreeD ? 2 * z : 0; fz <= fzEnd; fz++)
+            var c = fine.C;
+            for (int fz = coarse.Z.FirstChild[z]; fz < coarse.Z.FirstChild[z] + coarse.Z.ChildCount[z]; fz++)
             {
-                for (int fy = 2 * y; fy <= fyEnd; fy++)
+                for (int fy = coarse.Y.FirstChild[y]; fy < coarse.Y.FirstChild[y] + coarse.Y.ChildCount[y]; fy++)
                 {
-                    counts++;
+                    double wyz = coarse.Y.RestrictionWeight[fy] * coarse.Z.RestrictionWeight[fz];
                     int row = fine.SiteRow(fy, fz);
                     int start = fine.Nx * (fy + (fine.Ny * fz));
-                    bool interiorLine = fy > 0 && fy < fine.Ny - 1 && (!fine.ThreeD || (fz > 0 && fz < fine.Nz - 1));
-                    for (int fx = 0; fx < fine.Nx; fx++)
+                    bool interiorLine = uniform && fy > 0 && fy < fine.Ny - 1 && (!threeD || (fz > 0 && fz < fine.Nz - 1));
+                    for (int fx = 0; fx < nx; fx++)
                     {
                         int i = start + fx;
                         if (fine.Held[i] != 0)
@@ -604,34 +834,35 @@ internal sealed class MultigridHierarchy
                             continue;
                         }
                         double r;
-                        if (interiorLine && fx > 0 && fx < fine.Nx - 1)
+                        if (interiorLine && fx > 0 && fx < nx - 1)
                         {
-                            // Interior voxel: aᵢᵢ = 1/InvInterior; the same sum as the generic residual.
-                            var c = fine.C;
-                            double sum = (kx * (c[i - 1] + c[i + 1])) + (ky * (c[i - nx] + c[i + nx]));
+                            // Interior voxel of the finest grid: aᵢᵢ = shift + 2d·K, uniform couplings.
+                            double sum = c[i - 1] + c[i + 1] + c[i - nx] + c[i + nx];
                             if (threeD)
                             {
-                                sum += kz * (c[i - plane] + c[i + plane]);
+                                sum += c[i - plane] + c[i + plane];
                             }
                             int site = row + fine.SiteX[fx];
-                            double diagonal = fine.Shift[site] + neighbourK;
-                            r = (fine.F is null ? 0 : fine.F[i]) + sum - (diagonal * c[i]);
-                            local = Math.Max(local, Math.Abs(r) * fine.InvInterior[site]);
+                            double diagonal = fine.Shift[site] + interiorK;
+                            r = (fine.F is null ? 0 : fine.F[i]) + (k * sum) - (diagonal * c[i]);
+                            local = Math.Max(local, Math.Abs(r) * fine.InvDiagonal[site]);
                         }
                         else
                         {
                             r = fine.Residual(fx, fy, fz, i, fine.Shift[row + fine.SiteX[fx]], out double diagonal);
                             local = Math.Max(local, Math.Abs(r) / diagonal);
                         }
-                        coarseF[coarseStart + (fx >> 1)] += r;
+                        coarseF[coarseStart + ax.Parent[fx]] += wyz * ax.RestrictionWeight[fx] * r;
                     }
                 }
             }
             for (int x = 0; x < coarse.Nx; x++)
             {
                 int i = coarseStart + x;
-                int columns = Math.Min((2 * x) + 1, fine.Nx - 1) - (2 * x) + 1;
-                coarseF[i] = coarse.Held[i] != 0 ? 0 : coarseF[i] / (counts * columns);
+                if (coarse.Held[i] != 0)
+                {
+                    coarseF[i] = 0;
+                }
             }
             return local;
         }, local =>
@@ -644,15 +875,15 @@ internal sealed class MultigridHierarchy
         return worst;
     }
 
-    /// <summary>Adds the trilinear interpolation of the coarse correction to the fine values (held voxels unchanged);
+    /// <summary>Adds the linear interpolation of the coarse correction to the fine values (held voxels unchanged);
     /// returns the largest change made.</summary>
-    private double Prolongate(MultigridLevel coarse, MultigridLevel fine, ParallelOptions options)
+    private double Prolongate(MultigridLevel coarse, MultigridLevel fine, bool dirichlet, ParallelOptions options)
     {
         int lines = fine.Ny * fine.Nz;
         int chunks = Math.Min(_lineBuffers.Length, Math.Max(1, lines / 4));
-        var ax = InterpolationAxis(fine.Nx, coarse.Nx, fine.Dirichlet, fine.Scale[0], coarse.Scale[0]);
-        var ay = InterpolationAxis(fine.Ny, coarse.Ny, fine.Dirichlet, fine.Scale[1], coarse.Scale[1]);
-        var az = fine.ThreeD ? InterpolationAxis(fine.Nz, coarse.Nz, fine.Dirichlet, fine.Scale[2], coarse.Scale[2]) : null;
+        var ax = coarse.X.Interpolation(dirichlet);
+        var ay = coarse.Y.Interpolation(dirichlet);
+        var az = fine.ThreeD ? coarse.Z.Interpolation(dirichlet) : null;
         var largest = _chunkMaxima;
         Parallel.For(0, chunks, options, chunk =>
         {
@@ -695,38 +926,5 @@ internal sealed class MultigridHierarchy
             result = Math.Max(result, largest[chunk]);
         }
         return result;
-    }
-
-    /// <summary>
-    /// Linear interpolation weights along one axis from coarse to fine cell centres: 3/4 and 1/4 from the nearest two
-    /// coarse centres inside the domain; at a face, the coarse correction is interpolated towards the boundary
-    /// condition — zero at the finest grid's ghost centre for far-field faces, zero slope for closed faces.
-    /// </summary>
-    private (int C0, double W0, int C1, double W1)[] InterpolationAxis(int fineSize, int coarseSize, bool dirichlet, double fineScale, double coarseScale)
-    {
-        var key = (fineSize, coarseSize, dirichlet, fineScale, coarseScale);
-        if (_axes.TryGetValue(key, out var cached))
-        {
-            return cached;
-        }
-        // The finest ghost centre lies h₀/2 outside the face, the fine face voxel's centre h_f/2 inside and the coarse one
-        // h_c/2 inside: interpolating linearly from 0 at the ghost gives (h_f + h₀)/(h_c + h₀) of the coarse value.
-        double boundaryWeight = (fineScale + 1) / (coarseScale + 1);
-        var axis = new (int, double, int, double)[fineSize];
-        for (int x = 0; x < fineSize; x++)
-        {
-            int c0 = x >> 1;
-            int c1 = (x & 1) == 0 ? c0 - 1 : c0 + 1;
-            if (c1 < 0 || c1 >= coarseSize)
-            {
-                axis[x] = dirichlet ? (c0, boundaryWeight, c0, 0.0) : (c0, 1.0, c0, 0.0);
-            }
-            else
-            {
-                axis[x] = (c0, 0.75, c1, 0.25);
-            }
-        }
-        _axes[key] = axis;
-        return axis;
     }
 }
