@@ -13,7 +13,7 @@ namespace TwinLab.Tissue;
 /// </summary>
 /// <remarks>
 /// <para><b>One cell step</b> (Δt_cell): apply radiation fractions due in the step; set the drug's boundary
-/// concentration; rebuild the uptake maps from the cells; solve quasi-steady oxygen (SOR by default, multigrid on request) or time-step
+/// concentration; rebuild the uptake maps from the cells; solve quasi-steady oxygen (multigrid by default, SOR on request) or time-step
 /// it, and advance the drug by Δt_cell/Δt_diffusion implicit LOD steps; update every cell in parallel (phenotype, cycle clock, deaths; draws from Philox streams keyed by
 /// (seed, purpose, step, cell id)); then apply divisions, migrations and clearances one after another in slot order.
 /// Cells are stored as structure-of-arrays in flat arrays; nothing in the update depends on the thread count, so a

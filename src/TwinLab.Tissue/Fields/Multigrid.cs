@@ -667,12 +667,13 @@ internal sealed class MultigridHierarchy
     {
         int lines = coarse.Ny * coarse.Nz;
         var ax = coarse.X;
-        Parallel.For(0, lines, options, line =>
+        Parallel.For(0, lines, options, () => (Sum: new double[coarse.Nx], Volume: new double[coarse.Nx]), (line, _, buffers) =>
         {
             int y = line % coarse.Ny, z = line / coarse.Ny;
             int coarseStart = coarse.Nx * line;
-            var sum = new double[coarse.Nx];
-            var volume = new double[coarse.Nx];
+            var (sum, volume) = buffers;
+            Array.Clear(sum);
+            Array.Clear(volume);
             for (int fz = coarse.Z.FirstChild[z]; fz < coarse.Z.FirstChild[z] + coarse.Z.ChildCount[z]; fz++)
             {
                 for (int fy = coarse.Y.FirstChild[y]; fy < coarse.Y.FirstChild[y] + coarse.Y.ChildCount[y]; fy++)
@@ -699,7 +700,8 @@ internal sealed class MultigridHierarchy
                 coarse.Shift[i] = shift;
                 coarse.InvDiagonal[i] = 1 / (shift + ax.Diagonal[x] + dyz);
             }
-        });
+            return buffers;
+        }, _ => { });
     }
 
     /// <summary>Red-black Gauss–Seidel sweeps (each sweep: all red voxels, then all black).</summary>
@@ -919,58 +921,35 @@ internal sealed class MultigridHierarchy
     }
 
     /// <summary>Computes the fine residual and restricts it (volume average of the children; held children count as 0)
-    /// into the coarse right-hand side; returns the fine scaled residual max |rᵢ|/aᵢᵢ.</summary>
+    /// into the coarse right-hand side; returns the fine scaled residual max |rᵢ|/aᵢᵢ. Each fine row's residual goes to
+    /// a row buffer first, then its children are summed per coarse cell.</summary>
     private static double RestrictResidual(MultigridLevel fine, MultigridLevel coarse, ParallelOptions options)
     {
         double worst = 0;
         var gate = new object();
         var coarseF = coarse.F!;
-        int nx = fine.Nx, plane = fine.Nx * fine.Ny;
-        bool threeD = fine.ThreeD, uniform = fine.Finest;
-        double k = fine.K;
-        double interiorK = fine.InteriorK;
         var ax = coarse.X;
-        Parallel.For(0, coarse.Ny * coarse.Nz, options, () => 0.0, (line, _, local) =>
+        Parallel.For(0, coarse.Ny * coarse.Nz, options, () => (Row: new double[fine.Nx], Max: 0.0), (line, _, local) =>
         {
             int y = line % coarse.Ny, z = line / coarse.Ny;
             int coarseStart = coarse.Nx * line;
             Array.Clear(coarseF, coarseStart, coarse.Nx);
-            var c = fine.C;
+            var row = local.Row;
             for (int fz = coarse.Z.FirstChild[z]; fz < coarse.Z.FirstChild[z] + coarse.Z.ChildCount[z]; fz++)
             {
                 for (int fy = coarse.Y.FirstChild[y]; fy < coarse.Y.FirstChild[y] + coarse.Y.ChildCount[y]; fy++)
                 {
+                    local.Max = Math.Max(local.Max, ResidualRow(fine, fy, fz, row));
                     double wyz = coarse.Y.RestrictionWeight[fy] * coarse.Z.RestrictionWeight[fz];
-                    int row = fine.SiteRow(fy, fz);
-                    int start = fine.Nx * (fy + (fine.Ny * fz));
-                    bool interiorLine = uniform && fy > 0 && fy < fine.Ny - 1 && (!threeD || (fz > 0 && fz < fine.Nz - 1));
-                    for (int fx = 0; fx < nx; fx++)
+                    for (int x = 0; x < coarse.Nx; x++)
                     {
-                        int i = start + fx;
-                        if (fine.Held[i] != 0)
+                        int first = ax.FirstChild[x];
+                        double sum = (ax.RestrictionWeight[first] * row[first]) + (ax.RestrictionWeight[first + 1] * row[first + 1]);
+                        if (ax.ChildCount[x] == 3)
                         {
-                            continue;
+                            sum += ax.RestrictionWeight[first + 2] * row[first + 2];
                         }
-                        double r;
-                        if (interiorLine && fx > 0 && fx < nx - 1)
-                        {
-                            // Interior voxel of the finest grid: aᵢᵢ = shift + 2d·K, uniform couplings.
-                            double sum = c[i - 1] + c[i + 1] + c[i - nx] + c[i + nx];
-                            if (threeD)
-                            {
-                                sum += c[i - plane] + c[i + plane];
-                            }
-                            int site = row + fine.SiteX[fx];
-                            double diagonal = fine.Shift[site] + interiorK;
-                            r = (fine.F is null ? 0 : fine.F[i]) + (k * sum) - (diagonal * c[i]);
-                            local = Math.Max(local, Math.Abs(r) * fine.InvDiagonal[site]);
-                        }
-                        else
-                        {
-                            r = fine.Residual(fx, fy, fz, i, fine.Shift[row + fine.SiteX[fx]], out double diagonal);
-                            local = Math.Max(local, Math.Abs(r) / diagonal);
-                        }
-                        coarseF[coarseStart + ax.Parent[fx]] += wyz * ax.RestrictionWeight[fx] * r;
+                        coarseF[coarseStart + x] += wyz * sum;
                     }
                 }
             }
@@ -987,10 +966,72 @@ internal sealed class MultigridHierarchy
         {
             lock (gate)
             {
-                worst = Math.Max(worst, local);
+                worst = Math.Max(worst, local.Max);
             }
         });
         return worst;
+    }
+
+    /// <summary>The residual of fine row (y, z) into <paramref name="row"/> (0 at held voxels); returns the row's largest
+    /// scaled residual |rᵢ|/aᵢᵢ.</summary>
+    private static double ResidualRow(MultigridLevel fine, int fy, int fz, double[] row)
+    {
+        int nx = fine.Nx, plane = fine.Nx * fine.Ny;
+        bool threeD = fine.ThreeD;
+        int siteRow = fine.SiteRow(fy, fz);
+        int start = nx * (fy + (fine.Ny * fz));
+        var c = fine.C;
+        var held = fine.Held;
+        double most = 0;
+        int x = 0;
+        bool interiorLine = fine.Finest && fy > 0 && fy < fine.Ny - 1 && (!threeD || (fz > 0 && fz < fine.Nz - 1));
+        if (interiorLine && nx > 2)
+        {
+            // Interior voxels of the finest grid: aᵢᵢ = shift + 2d·K, uniform couplings.
+            x = 1;
+            EdgeResidual(fine, 0, fy, fz, start, siteRow, row, ref most);
+            var f = fine.F;
+            var siteX = fine.SiteX;
+            var shift = fine.Shift;
+            var inv = fine.InvDiagonal;
+            double k = fine.K, interiorK = fine.InteriorK;
+            for (; x < nx - 1; x++)
+            {
+                int i = start + x;
+                if (held[i] != 0)
+                {
+                    row[x] = 0;
+                    continue;
+                }
+                double sum = c[i - 1] + c[i + 1] + c[i - nx] + c[i + nx];
+                if (threeD)
+                {
+                    sum += c[i - plane] + c[i + plane];
+                }
+                int site = siteRow + siteX[x];
+                double r = (f is null ? 0 : f[i]) + (k * sum) - ((shift[site] + interiorK) * c[i]);
+                row[x] = r;
+                most = Math.Max(most, Math.Abs(r) * inv[site]);
+            }
+        }
+        for (; x < nx; x++)
+        {
+            EdgeResidual(fine, x, fy, fz, start, siteRow, row, ref most);
+        }
+        return most;
+    }
+
+    private static void EdgeResidual(MultigridLevel fine, int x, int y, int z, int start, int siteRow, double[] row, ref double most)
+    {
+        int i = start + x;
+        if (fine.Held[i] != 0)
+        {
+            row[x] = 0;
+            return;
+        }
+        double r = fine.Residual(x, y, z, i, fine.Shift[siteRow + fine.SiteX[x]], out double diagonal);
+        row[x] = r;
+        most = Math.Max(most, Math.Abs(r) / diagonal);
     }
 
     /// <summary>Adds the linear interpolation of the coarse correction to the fine values (held voxels unchanged);
