@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace TwinLab.Tissue.Fields;
 
 /// <summary>The outcome of a multigrid solve.</summary>
@@ -282,6 +286,19 @@ internal sealed class MultigridLevel
     /// <summary>The first site of line (y, z).</summary>
     public int SiteRow(int y, int z) => SitesX * ((y / Factor) + (SitesY * (z / Factor)));
 
+    /// <summary>Finest grid: the interior reciprocal diagonal per voxel along x, one row of Nx per row of sites (a single
+    /// row with a shared shift), for the vectorised passes.</summary>
+    public double[] InvLines { get; set; } = [];
+
+    /// <summary>Finest grid: the interior diagonal shift + 2d·K per voxel along x, laid out as <see cref="InvLines"/>.</summary>
+    public double[] DiagonalLines { get; set; } = [];
+
+    /// <summary>Finest grid: whether line (y, z) holds a held voxel (such lines take the scalar path).</summary>
+    public bool[] LineHasHeld { get; set; } = [];
+
+    /// <summary>The offset of line (y, z)'s row in <see cref="InvLines"/> and <see cref="DiagonalLines"/>.</summary>
+    public int ExpandedRow(int y, int z) => SitesX == 0 ? 0 : Nx * ((y / Factor) + (SitesY * (z / Factor)));
+
     /// <summary>The residual rᵢ = fᵢ − (A c)ᵢ and the diagonal aᵢᵢ at voxel (x, y, z) (not held).</summary>
     public double Residual(int x, int y, int z, int i, double shift, out double diagonal)
     {
@@ -385,9 +402,20 @@ internal sealed class MultigridHierarchy
             fine.Shift = new double[1];
             fine.InvDiagonal = new double[1];
         }
+        int rows = fine.SitesX == 0 ? 1 : fine.SitesY * (threeD ? lattice.SizeZ / factor : 1);
+        fine.InvLines = new double[rows * fine.Nx];
+        fine.DiagonalLines = new double[rows * fine.Nx];
+        fine.LineHasHeld = new bool[fine.Ny * fine.Nz];
+        for (int line = 0; line < fine.LineHasHeld.Length; line++)
+        {
+            fine.LineHasHeld[line] = fine.Held.AsSpan(line * fine.Nx, fine.Nx).ContainsAnyExcept((byte)0);
+        }
     }
 
     public int LevelCount => _levels.Count;
+
+    /// <summary>The finest grid (the field's own lattice).</summary>
+    public MultigridLevel Finest => _levels[0];
 
     /// <summary>The grid sizes from the finest to the coarsest, as (nx, ny, nz).</summary>
     public IReadOnlyList<(int Nx, int Ny, int Nz)> Sizes => _levels.ConvertAll(l => (l.Nx, l.Ny, l.Nz));
@@ -446,6 +474,16 @@ internal sealed class MultigridHierarchy
         for (int s = 0; s < fine.Shift.Length; s++)
         {
             fine.InvDiagonal[s] = 1 / (fine.Shift[s] + fine.InteriorK);
+        }
+        for (int row = 0; row * fine.Nx < fine.InvLines.Length; row++)
+        {
+            int firstSite = row * fine.SitesX;
+            for (int x = 0; x < fine.Nx; x++)
+            {
+                int site = firstSite + fine.SiteX[x];
+                fine.InvLines[(row * fine.Nx) + x] = fine.InvDiagonal[site];
+                fine.DiagonalLines[(row * fine.Nx) + x] = fine.Shift[site] + fine.InteriorK;
+            }
         }
         for (int l = 1; l < _levels.Count; l++)
         {
@@ -816,6 +854,10 @@ internal sealed class MultigridHierarchy
             {
                 RelaxBoundaryVoxel(level, 0, y, z, start, row);
             }
+            if (Vector256.IsHardwareAccelerated && !level.LineHasHeld[line])
+            {
+                x = RelaxInteriorVectorised(level, start, x, level.ExpandedRow(y, z));
+            }
             for (; x < nx - 1; x += 2)
             {
                 int i = start + x;
@@ -841,6 +883,55 @@ internal sealed class MultigridHierarchy
         {
             RelaxBoundaryVoxel(level, x, y, z, start, row);
         }
+    }
+
+    /// <summary>
+    /// The interior voxels of one colour of a finest-grid line without held voxels, four at a time from
+    /// <paramref name="x"/> (a voxel of the colour): each vector computes the Gauss–Seidel value of all four voxels and
+    /// keeps it only at lanes 0 and 2 (the colour), so the other colour, which this pass only reads, is written back
+    /// unchanged. Each lane's arithmetic is that of the scalar loop, in the same order, so the results are identical.
+    /// The next block is loaded before the current one is stored: its left neighbours overlap the store, and a load
+    /// issued after an overlapping store would stall waiting for it. Returns the first voxel of the colour left for the
+    /// scalar loop.
+    /// </summary>
+    private static int RelaxInteriorVectorised(MultigridLevel level, int start, int x, int expandedRow)
+    {
+        int nx = level.Nx;
+        if (x + 3 >= nx - 1)
+        {
+            return x;
+        }
+        var colour = Vector256.Create(-1L, 0, -1L, 0).AsDouble();
+        ref double c = ref MemoryMarshal.GetArrayDataReference(level.C);
+        var (current, centre) = GaussSeidelBlock(level, start, x, expandedRow);
+        for (; x + 7 < nx - 1; x += 4)
+        {
+            var (next, nextCentre) = GaussSeidelBlock(level, start, x + 4, expandedRow);
+            Vector256.ConditionalSelect(colour, current, centre).StoreUnsafe(ref c, (nuint)(start + x));
+            (current, centre) = (next, nextCentre);
+        }
+        Vector256.ConditionalSelect(colour, current, centre).StoreUnsafe(ref c, (nuint)(start + x));
+        return x + 4;
+    }
+
+    /// <summary>The Gauss–Seidel values of the four interior voxels from (start + x) and their current values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double> Updated, Vector256<double> Current) GaussSeidelBlock(MultigridLevel level, int start, int x, int expandedRow)
+    {
+        int nx = level.Nx, plane = level.Nx * level.Ny;
+        ref double c = ref MemoryMarshal.GetArrayDataReference(level.C);
+        nuint i = (nuint)(start + x);
+        var sum = Vector256.LoadUnsafe(ref c, i - 1) + Vector256.LoadUnsafe(ref c, i + 1)
+            + Vector256.LoadUnsafe(ref c, i - (nuint)nx) + Vector256.LoadUnsafe(ref c, i + (nuint)nx);
+        if (level.ThreeD)
+        {
+            sum += Vector256.LoadUnsafe(ref c, i - (nuint)plane) + Vector256.LoadUnsafe(ref c, i + (nuint)plane);
+        }
+        var k = Vector256.Create(level.K);
+        var f = level.F;
+        var rhs = f is null ? k * sum : Vector256.Create(f.AsSpan(start + x, 4)) + (k * sum);
+        var updated = rhs * Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(level.InvLines), (nuint)(expandedRow + x));
+        return (updated, Vector256.LoadUnsafe(ref c, i));
     }
 
     /// <summary>A colour of one line of a coarse grid: couplings per cell along each axis, the reciprocal diagonal per
@@ -995,6 +1086,10 @@ internal sealed class MultigridHierarchy
             var shift = fine.Shift;
             var inv = fine.InvDiagonal;
             double k = fine.K, interiorK = fine.InteriorK;
+            if (Vector256.IsHardwareAccelerated && !fine.LineHasHeld[fy + (fine.Ny * fz)])
+            {
+                x = ResidualInteriorVectorised(fine, start, fine.ExpandedRow(fy, fz), row, ref most);
+            }
             for (; x < nx - 1; x++)
             {
                 int i = start + x;
@@ -1019,6 +1114,39 @@ internal sealed class MultigridHierarchy
             EdgeResidual(fine, x, fy, fz, start, siteRow, row, ref most);
         }
         return most;
+    }
+
+    /// <summary>The residual of the interior voxels of a finest-grid line without held voxels, four at a time from x = 1,
+    /// with the scalar loop's arithmetic in the same order; returns the first voxel left for the scalar loop.</summary>
+    private static int ResidualInteriorVectorised(MultigridLevel fine, int start, int expandedRow, double[] row, ref double most)
+    {
+        int nx = fine.Nx, plane = fine.Nx * fine.Ny;
+        bool threeD = fine.ThreeD;
+        ref double c = ref MemoryMarshal.GetArrayDataReference(fine.C);
+        ref double inv = ref MemoryMarshal.GetArrayDataReference(fine.InvLines);
+        ref double diagonal = ref MemoryMarshal.GetArrayDataReference(fine.DiagonalLines);
+        ref double r = ref MemoryMarshal.GetArrayDataReference(row);
+        var f = fine.F;
+        var k = Vector256.Create(fine.K);
+        var largest = Vector256<double>.Zero;
+        int x = 1;
+        for (; x + 3 < nx - 1; x += 4)
+        {
+            nuint i = (nuint)(start + x);
+            var centre = Vector256.LoadUnsafe(ref c, i);
+            var sum = Vector256.LoadUnsafe(ref c, i - 1) + Vector256.LoadUnsafe(ref c, i + 1)
+                + Vector256.LoadUnsafe(ref c, i - (nuint)nx) + Vector256.LoadUnsafe(ref c, i + (nuint)nx);
+            if (threeD)
+            {
+                sum += Vector256.LoadUnsafe(ref c, i - (nuint)plane) + Vector256.LoadUnsafe(ref c, i + (nuint)plane);
+            }
+            var source = f is null ? Vector256<double>.Zero : Vector256.Create(f.AsSpan(start + x, 4));
+            var residual = source + (k * sum) - (Vector256.LoadUnsafe(ref diagonal, (nuint)(expandedRow + x)) * centre);
+            residual.StoreUnsafe(ref r, (nuint)x);
+            largest = Vector256.Max(largest, Vector256.Abs(residual) * Vector256.LoadUnsafe(ref inv, (nuint)(expandedRow + x)));
+        }
+        most = Math.Max(most, Math.Max(Math.Max(largest[0], largest[1]), Math.Max(largest[2], largest[3])));
+        return x;
     }
 
     private static void EdgeResidual(MultigridLevel fine, int x, int y, int z, int start, int siteRow, double[] row, ref double most)
