@@ -950,25 +950,58 @@ internal sealed class MultigridHierarchy
         var ux = level.X.Upper;
         double ly = level.Y.Lower[y], uy = level.Y.Upper[y], lz = level.Z.Lower[z], uz = level.Z.Upper[z];
         bool threeD = level.ThreeD;
-        for (int x = (y + z + colour) & 1; x < nx; x += 2)
+        int x = (y + z + colour) & 1;
+        if (y > 0 && y < ny - 1 && (!threeD || (z > 0 && z < nz - 1)))
         {
-            int i = start + x;
-            if (held[i] != 0)
+            // Interior line: every neighbour exists except beyond x = 0 and x = nx − 1 (zero coupling there: the ghost of
+            // the error equation is 0), so only the ends need the general form.
+            if (x == 0)
             {
-                continue;
+                RelaxCoarseVoxel(level, 0, y, z, start);
+                x = 2;
             }
-            double sum = f[i];
-            if (x > 0) { sum += lx[x] * c[i - 1]; }
-            if (x < nx - 1) { sum += ux[x] * c[i + 1]; }
-            if (y > 0) { sum += ly * c[i - nx]; }
-            if (y < ny - 1) { sum += uy * c[i + nx]; }
-            if (threeD)
+            for (; x < nx - 1; x += 2)
             {
-                if (z > 0) { sum += lz * c[i - plane]; }
-                if (z < nz - 1) { sum += uz * c[i + plane]; }
+                int i = start + x;
+                if (held[i] != 0)
+                {
+                    continue;
+                }
+                double sum = f[i] + (lx[x] * c[i - 1]) + (ux[x] * c[i + 1]) + (ly * c[i - nx]) + (uy * c[i + nx]);
+                if (threeD)
+                {
+                    sum += (lz * c[i - plane]) + (uz * c[i + plane]);
+                }
+                c[i] = sum * inv[i];
             }
-            c[i] = sum * inv[i];
         }
+        for (; x < nx; x += 2)
+        {
+            RelaxCoarseVoxel(level, x, y, z, start);
+        }
+    }
+
+    /// <summary>One Gauss–Seidel update of a coarse voxel in the general form (any position; held voxels unchanged).</summary>
+    private static void RelaxCoarseVoxel(MultigridLevel level, int x, int y, int z, int start)
+    {
+        int i = start + x;
+        if (level.Held[i] != 0)
+        {
+            return;
+        }
+        int nx = level.Nx, plane = level.Nx * level.Ny;
+        var c = level.C;
+        double sum = level.F![i];
+        if (x > 0) { sum += level.X.Lower[x] * c[i - 1]; }
+        if (x < nx - 1) { sum += level.X.Upper[x] * c[i + 1]; }
+        if (y > 0) { sum += level.Y.Lower[y] * c[i - nx]; }
+        if (y < level.Ny - 1) { sum += level.Y.Upper[y] * c[i + nx]; }
+        if (level.ThreeD)
+        {
+            if (z > 0) { sum += level.Z.Lower[z] * c[i - plane]; }
+            if (z < level.Nz - 1) { sum += level.Z.Upper[z] * c[i + plane]; }
+        }
+        c[i] = sum * level.InvDiagonal[i];
     }
 
     private static void RelaxBoundaryVoxel(MultigridLevel level, int x, int y, int z, int start, int row)
@@ -1107,6 +1140,37 @@ internal sealed class MultigridHierarchy
                 double r = (f is null ? 0 : f[i]) + (k * sum) - ((shift[site] + interiorK) * c[i]);
                 row[x] = r;
                 most = Math.Max(most, Math.Abs(r) * inv[site]);
+            }
+        }
+        else if (!fine.Finest && nx > 2 && fy > 0 && fy < fine.Ny - 1 && (!threeD || (fz > 0 && fz < fine.Nz - 1)))
+        {
+            // Interior voxels of a coarse grid: couplings per cell along each axis, the shift per voxel.
+            x = 1;
+            EdgeResidual(fine, 0, fy, fz, start, siteRow, row, ref most);
+            var f = fine.F!;
+            var shift = fine.Shift;
+            var lx = fine.X.Lower;
+            var ux = fine.X.Upper;
+            var dx = fine.X.Diagonal;
+            double ly = fine.Y.Lower[fy], uy = fine.Y.Upper[fy], lz = fine.Z.Lower[fz], uz = fine.Z.Upper[fz];
+            double dyz = fine.Y.Diagonal[fy] + fine.Z.Diagonal[fz];
+            for (; x < nx - 1; x++)
+            {
+                int i = start + x;
+                if (held[i] != 0)
+                {
+                    row[x] = 0;
+                    continue;
+                }
+                double sum = f[i] + (lx[x] * c[i - 1]) + (ux[x] * c[i + 1]) + (ly * c[i - nx]) + (uy * c[i + nx]);
+                if (threeD)
+                {
+                    sum += (lz * c[i - plane]) + (uz * c[i + plane]);
+                }
+                double diagonal = shift[i] + dx[x] + dyz;
+                double r = sum - (diagonal * c[i]);
+                row[x] = r;
+                most = Math.Max(most, Math.Abs(r) / diagonal);
             }
         }
         for (; x < nx; x++)
