@@ -417,9 +417,6 @@ internal sealed class MultigridHierarchy
     /// <summary>The finest grid (the field's own lattice).</summary>
     public MultigridLevel Finest => _levels[0];
 
-    /// <summary>The grid sizes from the finest to the coarsest, as (nx, ny, nz).</summary>
-    public IReadOnlyList<(int Nx, int Ny, int Nz)> Sizes => _levels.ConvertAll(l => (l.Nx, l.Ny, l.Nz));
-
     /// <summary>The hierarchy cached on the field, rebuilt when its held voxels or the uptake's site size change.</summary>
     public static MultigridHierarchy For(DiffusionField field, SiteRates? uptake)
     {
