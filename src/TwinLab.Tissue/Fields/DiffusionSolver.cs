@@ -37,7 +37,8 @@ public static class DiffusionSolver
 {
     /// <summary>
     /// Solves the quasi-steady problem D∇²c − (λ + u)c = 0 in place by geometric multigrid V(2,2)-cycles (red-black
-    /// Gauss–Seidel smoothing, cell-centred full-weighting restriction, trilinear prolongation), starting from the
+    /// Gauss–Seidel smoothing, restriction by volume averages, linear prolongation, coarse grids that follow odd sizes,
+    /// the coarsest grid solved by conjugate gradients), starting from the
     /// field's current values; held voxels and far-field faces are the boundary. Stops when the scaled residual
     /// max |rᵢ|/aᵢᵢ — the largest change one Jacobi update would make, in concentration units — and the largest change
     /// made by the last cycle's coarse-grid correction are both at most <paramref name="tolerance"/> (at least one

@@ -327,10 +327,10 @@ internal sealed class MultigridLevel
 /// Geometric multigrid V-cycles for (s − D∇²) c = f on a field's lattice, cell-centred: red-black Gauss–Seidel
 /// smoothing; coarse grids that pair cells along each axis (the middle coarse cell takes three when a size is odd), so
 /// every grid covers exactly the domain; the operator rediscretised by finite volumes on each grid's cells (shifts
-/// volume-averaged, a coarse voxel held when at least half its volume is); restriction by the volume average of the
-/// children; linear prolongation between the actual cell centres; the coarsest grid relaxed to convergence. Every pass
-/// splits lines (y, z) or planes over threads, and a red-black colour reads only the other colour, so results do not
-/// depend on the thread count.
+/// volume-averaged, a coarse voxel held when half its volume is on the first coarse grid, a quarter below); restriction
+/// by the volume average of the children; linear prolongation between the actual cell centres; the coarsest grid solved
+/// by preconditioned conjugate gradients. Every pass splits lines (y, z) or planes over threads, and a red-black colour
+/// reads only the other colour, so results do not depend on the thread count.
 /// </summary>
 internal sealed class MultigridHierarchy
 {
