@@ -13,7 +13,7 @@ namespace TwinLab.Tissue;
 /// </summary>
 /// <remarks>
 /// <para><b>One cell step</b> (Δt_cell): apply radiation fractions due in the step; set the drug's boundary
-/// concentration; rebuild the uptake maps from the cells; solve quasi-steady oxygen (SOR by default, multigrid on request) or time-step
+/// concentration; rebuild the uptake maps from the cells; solve quasi-steady oxygen (multigrid by default, SOR on request) or time-step
 /// it, and advance the drug by Δt_cell/Δt_diffusion implicit LOD steps; update every cell in parallel (phenotype, cycle clock, deaths; draws from Philox streams keyed by
 /// (seed, purpose, step, cell id)); then apply divisions, migrations and clearances one after another in slot order.
 /// Cells are stored as structure-of-arrays in flat arrays; nothing in the update depends on the thread count, so a
@@ -374,6 +374,7 @@ public sealed class TissueSimulation
         double pNecrosis = -double.ExpM1(-rules.NecrosisRate * dt);
         double pRecheck = -double.ExpM1(-rules.QuiescentRecheckRate * dt);
         double pMigrate = -double.ExpM1(-rules.MigrationRate * dt);
+        double pBackgroundApoptosis = -double.ExpM1(-rules.ApoptosisRate * dt);
         double speedScale = 1.0 / (rules.OxygenSaturation - rules.HypoxiaThreshold);
         double apoptosisDuration = rules.ApoptosisDuration, necrosisThreshold = rules.NecrosisThreshold;
         double hypoxiaThreshold = rules.HypoxiaThreshold, saturation = rules.OxygenSaturation, apoptosisRate = rules.ApoptosisRate;
@@ -392,7 +393,7 @@ public sealed class TissueSimulation
         var drugField = Drug.Values;
         int siteCount = Sites.VoxelCount;
         int siteChunks = (siteCount + 8191) / 8192;
-        Parallel.For(0, siteChunks, options, b =>
+        Parallel.For(0, siteChunks, options, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (b) =>
         {
             int end = Math.Min(siteCount, (b + 1) * 8192);
             for (int s = b * 8192; s < end; s++)
@@ -416,7 +417,9 @@ public sealed class TissueSimulation
         var events = _event;
         int chunk = 4096;
         int chunks = (count + chunk - 1) / chunk;
-        Parallel.For(0, chunks, options, c =>
+        // The rules are compiled fully optimised from the first call (no tiering), so the first cell steps of a run are as
+        // fast as the later ones.
+        Parallel.For(0, chunks, options, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (c) =>
         {
             int end = Math.Min(count, (c + 1) * chunk);
             for (int i = c * chunk; i < end; i++)
@@ -443,13 +446,13 @@ public sealed class TissueSimulation
                     events[i] = EventNone;
                     continue;
                 }
-                double hazard = apoptosisRate;
+                double pApoptosis = pBackgroundApoptosis;
                 if (drugPresent && ph == Phenotype.Proliferating && drug[voxel] > 0)
                 {
                     double ch = Math.Pow(drug[voxel], hill);
-                    hazard += emax * ch / (ec50Power + ch);
+                    pApoptosis = -double.ExpM1(-(apoptosisRate + (emax * ch / (ec50Power + ch))) * dt);
                 }
-                if (hazard > 0 && u1 < -double.ExpM1(-hazard * dt))
+                if (u1 < pApoptosis)
                 {
                     phenotype[i] = Phenotype.Apoptotic;
                     timer[i] = 0;
@@ -758,6 +761,7 @@ public sealed class TissueSimulation
         _queue[tail++] = start;
         _visitStamp[start] = _stamp;
         _distance[start] = 0;
+        int sx = Sites.SizeX, sy = Sites.SizeY;
         while (head < tail)
         {
             int current = _queue[head++];
@@ -765,9 +769,11 @@ public sealed class TissueSimulation
             {
                 continue;
             }
+            // The coordinates once per site searched, not once per direction.
+            int x = current % sx, rest = current / sx, y = rest % sy, z = rest / sy;
             foreach (int direction in order)
             {
-                int n = Neighbour(current, direction);
+                int n = Neighbour(current, x, y, z, direction);
                 if (n < 0 || _visitStamp[n] == _stamp || _occupancy[n] == Blocked)
                 {
                     continue;
@@ -790,11 +796,17 @@ public sealed class TissueSimulation
     {
         int sx = Sites.SizeX, sy = Sites.SizeY;
         int x = site % sx, rest = site / sx, y = rest % sy, z = rest / sy;
+        return Neighbour(site, x, y, z, direction);
+    }
+
+    /// <summary>The neighbouring site of <paramref name="site"/> at (x, y, z) in direction <paramref name="direction"/>, or −1 outside.</summary>
+    private int Neighbour(int site, int x, int y, int z, int direction)
+    {
         bool inside = direction switch
         {
-            0 => x + 1 < sx,
+            0 => x + 1 < Sites.SizeX,
             1 => x > 0,
-            2 => y + 1 < sy,
+            2 => y + 1 < Sites.SizeY,
             3 => y > 0,
             4 => z + 1 < Sites.SizeZ,
             _ => z > 0,

@@ -62,8 +62,11 @@ print(json.dumps([repr(v) for v in c.ravel()]))
         return field;
     }
 
-    /// <summary>With held voxels the general path runs; without, the path with shared Thomas coefficients and SIMD rows.</summary>
+    /// <summary>With held voxels the general path runs; without, the path with shared Thomas coefficients and SIMD rows
+    /// (x lines eight, four and one at a time: 13 lines per plane take all three; 19 rows of 2-D lines in blocks of 16).</summary>
     [Theory]
+    [InlineData(10, 13, 4, true, false)]
+    [InlineData(7, 19, 1, false, false)]
     [InlineData(9, 7, 5, true, true)]
     [InlineData(11, 6, 1, false, true)]
     [InlineData(9, 7, 5, true, false)]

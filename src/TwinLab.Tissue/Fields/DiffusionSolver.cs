@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace TwinLab.Tissue.Fields;
 
@@ -34,7 +37,8 @@ public static class DiffusionSolver
 {
     /// <summary>
     /// Solves the quasi-steady problem D∇²c − (λ + u)c = 0 in place by geometric multigrid V(2,2)-cycles (red-black
-    /// Gauss–Seidel smoothing, cell-centred full-weighting restriction, trilinear prolongation), starting from the
+    /// Gauss–Seidel smoothing, restriction by volume averages, linear prolongation, coarse grids that follow odd sizes,
+    /// the coarsest grid solved by conjugate gradients), starting from the
     /// field's current values; held voxels and far-field faces are the boundary. Stops when the scaled residual
     /// max |rᵢ|/aᵢᵢ — the largest change one Jacobi update would make, in concentration units — and the largest change
     /// made by the last cycle's coarse-grid correction are both at most <paramref name="tolerance"/> (at least one
@@ -209,11 +213,16 @@ public static class DiffusionSolver
     /// starting at line <paramref name="firstLine"/> (line = y + ny·z). Four lines advance together so that their
     /// independent recurrences overlap in the pipeline; each line's arithmetic is the same as alone.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SweepXLines(double[] c, int firstLine, int count, int nx, int ny, double r, double[] cpX,
         double[] pivotX, double[] extraX, double[]? siteFactor, double uniform, int[] siteX, int factor, int sitesX, int sitesY)
     {
         int line = firstLine;
         int end = firstLine + count;
+        for (; line + 8 <= end; line += 8)
+        {
+            SweepEightXLines(c, nx * line, nx, r, cpX, pivotX, extraX, siteFactor, uniform, siteX, line, ny, factor, sitesX, sitesY);
+        }
         for (; line + 4 <= end; line += 4)
         {
             int s0 = nx * line, s1 = s0 + nx, s2 = s1 + nx, s3 = s2 + nx;
@@ -268,6 +277,68 @@ public static class DiffusionSolver
         }
     }
 
+    /// <summary>
+    /// The reaction and the x sweep for eight consecutive lines from <paramref name="s0"/>, advanced together: each
+    /// line's forward recurrence is a chain of dependent multiplies and adds, so eight chains in flight keep the
+    /// arithmetic units busy where four leave them waiting. Each line's arithmetic is the same as alone.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SweepEightXLines(double[] c, int s0, int nx, double r, double[] cpX, double[] pivotX, double[] extraX,
+        double[]? siteFactor, double uniform, int[] siteX, int line, int ny, int factor, int sitesX, int sitesY)
+    {
+        int s1 = s0 + nx, s2 = s1 + nx, s3 = s2 + nx, s4 = s3 + nx, s5 = s4 + nx, s6 = s5 + nx, s7 = s6 + nx;
+        int q0 = SiteRowOf(line, ny, factor, sitesX, sitesY), q1 = SiteRowOf(line + 1, ny, factor, sitesX, sitesY);
+        int q2 = SiteRowOf(line + 2, ny, factor, sitesX, sitesY), q3 = SiteRowOf(line + 3, ny, factor, sitesX, sitesY);
+        int q4 = SiteRowOf(line + 4, ny, factor, sitesX, sitesY), q5 = SiteRowOf(line + 5, ny, factor, sitesX, sitesY);
+        int q6 = SiteRowOf(line + 6, ny, factor, sitesX, sitesY), q7 = SiteRowOf(line + 7, ny, factor, sitesX, sitesY);
+        double p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0;
+        for (int x = 0; x < nx; x++)
+        {
+            double e = extraX[x], pivot = pivotX[x];
+            double f0 = uniform, f1 = uniform, f2 = uniform, f3 = uniform, f4 = uniform, f5 = uniform, f6 = uniform, f7 = uniform;
+            if (siteFactor is not null)
+            {
+                int sx = siteX[x];
+                f0 = siteFactor[q0 + sx];
+                f1 = siteFactor[q1 + sx];
+                f2 = siteFactor[q2 + sx];
+                f3 = siteFactor[q3 + sx];
+                f4 = siteFactor[q4 + sx];
+                f5 = siteFactor[q5 + sx];
+                f6 = siteFactor[q6 + sx];
+                f7 = siteFactor[q7 + sx];
+            }
+            p0 = ((c[s0 + x] * f0) + e + (r * p0)) * pivot;
+            p1 = ((c[s1 + x] * f1) + e + (r * p1)) * pivot;
+            p2 = ((c[s2 + x] * f2) + e + (r * p2)) * pivot;
+            p3 = ((c[s3 + x] * f3) + e + (r * p3)) * pivot;
+            p4 = ((c[s4 + x] * f4) + e + (r * p4)) * pivot;
+            p5 = ((c[s5 + x] * f5) + e + (r * p5)) * pivot;
+            p6 = ((c[s6 + x] * f6) + e + (r * p6)) * pivot;
+            p7 = ((c[s7 + x] * f7) + e + (r * p7)) * pivot;
+            c[s0 + x] = p0;
+            c[s1 + x] = p1;
+            c[s2 + x] = p2;
+            c[s3 + x] = p3;
+            c[s4 + x] = p4;
+            c[s5 + x] = p5;
+            c[s6 + x] = p6;
+            c[s7 + x] = p7;
+        }
+        for (int x = nx - 2; x >= 0; x--)
+        {
+            double cp = cpX[x];
+            c[s0 + x] -= cp * c[s0 + x + 1];
+            c[s1 + x] -= cp * c[s1 + x + 1];
+            c[s2 + x] -= cp * c[s2 + x + 1];
+            c[s3 + x] -= cp * c[s3 + x + 1];
+            c[s4 + x] -= cp * c[s4 + x + 1];
+            c[s5 + x] -= cp * c[s5 + x + 1];
+            c[s6 + x] -= cp * c[s6 + x + 1];
+            c[s7 + x] -= cp * c[s7 + x + 1];
+        }
+    }
+
     private static int SiteRowOf(int line, int ny, int factor, int sitesX, int sitesY)
     {
         int y = line % ny, z = line / ny;
@@ -298,27 +369,67 @@ public static class DiffusionSolver
         return (cp, pivot, extra);
     }
 
-    /// <summary>Thomas along an axis for whole contiguous rows at once, with coefficients shared by all lines (SIMD).</summary>
+    /// <summary>Thomas along an axis for whole contiguous rows at once, with coefficients shared by all lines (SIMD):
+    /// forward, row_j = (r·row_{j−1} + row_j + extra_j)·pivot_j in one pass over the row; backward,
+    /// row_j = row_j − c′_j·row_{j+1}. Written with explicit vectors in a method compiled fully optimised from its first
+    /// call, so the first steps of a run cost what the later ones do.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SweepUniformRows(double[] c, int start, int rowLength, int n, int stride, double r,
         double[] cp, double[] pivot, double[] extra)
     {
+        ref double field = ref MemoryMarshal.GetArrayDataReference(c);
+        int vectorEnd = Vector256.IsHardwareAccelerated ? rowLength - (rowLength % 4) : 0;
         for (int j = 0; j < n; j++)
         {
-            var row = c.AsSpan(start + (j * stride), rowLength);
-            if (j > 0)
+            int row = start + (j * stride), previous = row - stride;
+            double e = extra[j], p = pivot[j];
+            bool first = j == 0;
+            var vr = Vector256.Create(r);
+            var ve = Vector256.Create(e);
+            var vp = Vector256.Create(p);
+            int x = 0;
+            for (; x < vectorEnd; x += 4)
             {
-                TensorPrimitives.MultiplyAdd(c.AsSpan(start + ((j - 1) * stride), rowLength), r, row, row);
+                var value = Vector256.LoadUnsafe(ref field, (nuint)(row + x));
+                if (!first)
+                {
+                    value = (Vector256.LoadUnsafe(ref field, (nuint)(previous + x)) * vr) + value;
+                }
+                if (e != 0)
+                {
+                    value += ve;
+                }
+                (value * vp).StoreUnsafe(ref field, (nuint)(row + x));
             }
-            if (extra[j] != 0)
+            for (; x < rowLength; x++)
             {
-                TensorPrimitives.Add(row, extra[j], row);
+                double value = c[row + x];
+                if (!first)
+                {
+                    value = (c[previous + x] * r) + value;
+                }
+                if (e != 0)
+                {
+                    value += e;
+                }
+                c[row + x] = value * p;
             }
-            TensorPrimitives.Multiply(row, pivot[j], row);
         }
         for (int j = n - 2; j >= 0; j--)
         {
-            var row = c.AsSpan(start + (j * stride), rowLength);
-            TensorPrimitives.MultiplyAdd(c.AsSpan(start + ((j + 1) * stride), rowLength), -cp[j], row, row);
+            int row = start + (j * stride), next = row + stride;
+            double minus = -cp[j];
+            var vm = Vector256.Create(minus);
+            int x = 0;
+            for (; x < vectorEnd; x += 4)
+            {
+                var value = (Vector256.LoadUnsafe(ref field, (nuint)(next + x)) * vm) + Vector256.LoadUnsafe(ref field, (nuint)(row + x));
+                value.StoreUnsafe(ref field, (nuint)(row + x));
+            }
+            for (; x < rowLength; x++)
+            {
+                c[row + x] = (c[next + x] * minus) + c[row + x];
+            }
         }
     }
 
@@ -549,6 +660,7 @@ public static class DiffusionSolver
     private static double Ghost(FaceBoundary faces, double ci) => faces.IsDirichlet ? faces.Value - ci : 0;
 
     /// <summary>Thomas algorithm along one contiguous x line, with the implicit reaction factor applied to the right-hand side.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SweepLineWithReaction(double[] c, byte[] held, int start, int n, double r, FaceBoundary faces,
         double dt, double decay, double[]? rates, int siteRow, int[] siteX, double[] cp)
     {
@@ -609,6 +721,7 @@ public static class DiffusionSolver
     /// Thomas algorithm along an axis for <paramref name="rowLength"/> independent lines at once: line j of the axis is
     /// the contiguous row starting at <c>start + j·stride</c>, so the inner loops run over contiguous memory.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SweepRows(double[] c, byte[] held, int start, int rowLength, int n, int stride, double r,
         FaceBoundary faces, double[] cp)
     {
