@@ -16,9 +16,10 @@ namespace TwinLab.Benchmarks;
 /// over observations) and the mean training time are printed. sbibm's stored observations and reference samples are
 /// not available here, so the observations are the tasks' synthetic ones (<see cref="BenchmarkTask.Observe"/>) and the
 /// reference is: exact draws for gaussian_linear, gaussian_linear_uniform and gaussian_mixture;
-/// sampling-importance-resampling from the prior on the tractable likelihood for two_moons and slcp (many prior draws, as
-/// sbibm's own SLCP reference starts); the affine-invariant ensemble sampler on the tractable likelihood for sir,
-/// lotka_volterra and bernoulli_glm (unimodal posteriors).
+/// sampling-importance-resampling from the prior on the tractable likelihood for two_moons; for slcp, the ensemble
+/// sampler on the posterior folded onto its one sign orthant of θ₃ and θ₄, with random signs (its four modes are mirror
+/// images); the affine-invariant ensemble sampler on the tractable likelihood for sir, lotka_volterra and bernoulli_glm
+/// (unimodal posteriors).
 /// Methods: npe (masked autoregressive flow), nsf (neural spline flow), mdn (mixture density network), abc-smc.
 /// Usage: sbi-c2st [--budget 10000] [--samples 10000] [--observations 10] [--tasks a,b,...] [--methods npe,nsf,abc-smc]
 /// [--seed 1] [--proposals 2000000] [--abc (adds abc-smc)]
@@ -133,37 +134,13 @@ public static class SbiC2stBenchmark
         var d = task.Prior.Dimension;
         if (task.Name is "two_moons" or "slcp")
         {
-            var values = new double[proposals * d];
-            var logWeights = new double[proposals];
-            Parallel.For(0, proposals, i =>
+            var (draws, effective) = ImportanceResample(task, x, count, seed, proposals);
+            if (task.Name == "two_moons")
             {
-                var stream = RandomStream.For(seed, "reference.proposal", (ulong)i);
-                task.Prior.Sample(ref stream, values.AsSpan(i * d, d));
-                logWeights[i] = task.LogLikelihood(values.AsSpan(i * d, d), x);
-            });
-            var max = logWeights.Max();
-            var cumulative = new double[proposals];
-            var sum = 0.0;
-            var squares = 0.0;
-            for (var i = 0; i < proposals; i++)
-            {
-                var w = Math.Exp(logWeights[i] - max);
-                sum += w;
-                squares += w * w;
-                cumulative[i] = sum;
+                return (draws, string.Create(CultureInfo.InvariantCulture, $"importance resampling, ESS {effective:F0} of {proposals}"));
             }
 
-            var picker = RandomStream.For(seed, "reference.resample");
-            var result = new double[count * d];
-            for (var n = 0; n < count; n++)
-            {
-                var target = picker.NextDouble() * sum;
-                var index = Array.BinarySearch(cumulative, target);
-                index = Math.Min(index < 0 ? ~index : index, proposals - 1);
-                values.AsSpan(index * d, d).CopyTo(result.AsSpan(n * d, d));
-            }
-
-            return (new PosteriorSamples(task.Prior.Names, result, count, count), string.Create(CultureInfo.InvariantCulture, $"importance resampling, ESS {sum * sum / squares:F0} of {proposals}"));
+            return FoldedSlcpReference(task, x, draws, count, seed);
         }
 
         double LogTarget(ReadOnlySpan<double> theta)
@@ -172,16 +149,100 @@ public static class SbiC2stBenchmark
             return double.IsFinite(prior) ? prior + task.LogLikelihood(theta, x) : double.NegativeInfinity;
         }
 
-        var walkers = 4 * d;
-        var starts = new double[walkers][];
-        var jitter = RandomStream.For(seed, "reference.starts");
-        for (var w = 0; w < walkers; w++)
+        var starts = Jittered(truth, 4 * d, seed);
+        var (samples, rHat) = Mcmc(task, LogTarget, starts, count, seed);
+        return (samples, string.Create(CultureInfo.InvariantCulture, $"ensemble MCMC, max R-hat {rHat:F3}"));
+    }
+
+    /// <summary>Sampling-importance-resampling from the prior: <paramref name="count"/> draws and the effective sample
+    /// size of the proposals.</summary>
+    private static (PosteriorSamples Draws, double EffectiveSize) ImportanceResample(BenchmarkTask task, double[] x, int count, ulong seed, int proposals)
+    {
+        var d = task.Prior.Dimension;
+        var values = new double[proposals * d];
+        var logWeights = new double[proposals];
+        Parallel.For(0, proposals, i =>
         {
-            starts[w] = [.. truth.Select(v => v * (1 + (0.01 * jitter.NextNormal())))];
+            var stream = RandomStream.For(seed, "reference.proposal", (ulong)i);
+            task.Prior.Sample(ref stream, values.AsSpan(i * d, d));
+            logWeights[i] = task.LogLikelihood(values.AsSpan(i * d, d), x);
+        });
+        var max = logWeights.Max();
+        var cumulative = new double[proposals];
+        var sum = 0.0;
+        var squares = 0.0;
+        for (var i = 0; i < proposals; i++)
+        {
+            var w = Math.Exp(logWeights[i] - max);
+            sum += w;
+            squares += w * w;
+            cumulative[i] = sum;
         }
 
-        var iterations = Math.Max(count / walkers * 5, 1000);
-        var chains = EnsembleSampler.Sample(task.Prior.Names, LogTarget, starts, warmUp: 2000, iterations: iterations, seed: seed + 11);
+        var picker = RandomStream.For(seed, "reference.resample");
+        var result = new double[count * d];
+        for (var n = 0; n < count; n++)
+        {
+            var target = picker.NextDouble() * sum;
+            var index = Array.BinarySearch(cumulative, target);
+            index = Math.Min(index < 0 ? ~index : index, proposals - 1);
+            values.AsSpan(index * d, d).CopyTo(result.AsSpan(n * d, d));
+        }
+
+        return (new PosteriorSamples(task.Prior.Names, result, count, count), sum * sum / squares);
+    }
+
+    /// <summary>
+    /// slcp's posterior is symmetric under θ₃ → −θ₃ and θ₄ → −θ₄ (the simulator uses only their squares), so it has
+    /// four mirror-image modes, and importance resampling from the prior can rest on a handful of draws. The reference
+    /// is instead the ensemble sampler on the posterior folded into θ₃, θ₄ ≥ 0 (unimodal there), started around the
+    /// best resampled draw, with the signs of θ₃ and θ₄ then drawn at random: exact for the symmetric posterior.
+    /// </summary>
+    private static (PosteriorSamples Samples, string Kind) FoldedSlcpReference(BenchmarkTask task, double[] x, PosteriorSamples located, int count, ulong seed)
+    {
+        var d = task.Prior.Dimension;
+        double LogTarget(ReadOnlySpan<double> theta)
+        {
+            var prior = task.Prior.LogDensity(theta);
+            return theta[2] >= 0 && theta[3] >= 0 && double.IsFinite(prior) ? prior + task.LogLikelihood(theta, x) : double.NegativeInfinity;
+        }
+
+        var best = Enumerable.Range(0, located.Count).Select(i => located.Row(i).ToArray()).MaxBy(theta => task.LogLikelihood(theta, x))!;
+        best[2] = Math.Abs(best[2]);
+        best[3] = Math.Abs(best[3]);
+        // Folded into the orthant and kept inside the prior's box U(−3, 3).
+        var starts = Jittered(best, 4 * d, seed).Select(w => w.Select((v, k) => Math.Clamp(k is 2 or 3 ? Math.Abs(v) : v, -2.999, 2.999)).ToArray()).ToArray();
+        var (samples, rHat) = Mcmc(task, LogTarget, starts, count, seed);
+        var signs = RandomStream.For(seed, "reference.signs");
+        var values = samples.Values.ToArray();
+        for (var n = 0; n < count; n++)
+        {
+            for (var k = 2; k <= 3; k++)
+            {
+                if (signs.NextDouble() < 0.5)
+                {
+                    values[(n * d) + k] = -values[(n * d) + k];
+                }
+            }
+        }
+
+        return (new PosteriorSamples(task.Prior.Names, values, count, count),
+            string.Create(CultureInfo.InvariantCulture, $"folded ensemble MCMC with random signs, max R-hat {rHat:F3}"));
+    }
+
+    /// <summary>Walkers within 1 % of a point.</summary>
+    private static double[][] Jittered(IReadOnlyList<double> centre, int walkers, ulong seed)
+    {
+        var jitter = RandomStream.For(seed, "reference.starts");
+        return [.. Enumerable.Range(0, walkers).Select(_ => centre.Select(v => v * (1 + (0.01 * jitter.NextNormal()))).ToArray())];
+    }
+
+    /// <summary>The affine-invariant ensemble sampler, thinned to <paramref name="count"/> draws, and its largest R-hat.</summary>
+    private static (PosteriorSamples Samples, double RHat) Mcmc(BenchmarkTask task, Func<ReadOnlySpan<double>, double> logTarget, double[][] starts, int count, ulong seed)
+    {
+        var d = task.Prior.Dimension;
+        var iterations = Math.Max(count / starts.Length * 5, 1000);
+        var chains = EnsembleSampler.Sample(task.Prior.Names, (ReadOnlySpan<double> theta) => logTarget(theta), starts, warmUp: 2000, iterations: iterations, seed: seed + 11);
         var pooled = chains.Pooled();
         var thin = pooled.Count / count;
         var thinned = new double[count * d];
@@ -190,8 +251,7 @@ public static class SbiC2stBenchmark
             pooled.Values.AsSpan(n * thin * d, d).CopyTo(thinned.AsSpan(n * d, d));
         }
 
-        return (new PosteriorSamples(task.Prior.Names, thinned, count, count),
-            string.Create(CultureInfo.InvariantCulture, $"ensemble MCMC, max R-hat {chains.RHat().Max():F3}"));
+        return (new PosteriorSamples(task.Prior.Names, thinned, count, count), chains.RHat().Max());
     }
 
     private static int Option(string[] args, string name, int fallback)
