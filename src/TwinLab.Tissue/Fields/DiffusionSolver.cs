@@ -210,8 +210,8 @@ public static class DiffusionSolver
 
     /// <summary>
     /// The reaction and the x sweep (Thomas with shared coefficients) for <paramref name="count"/> consecutive lines
-    /// starting at line <paramref name="firstLine"/> (line = y + ny·z). Four lines advance together so that their
-    /// independent recurrences overlap in the pipeline; each line's arithmetic is the same as alone.
+    /// starting at line <paramref name="firstLine"/> (line = y + ny·z): eight lines at a time (see
+    /// <see cref="SweepEightXLines"/>), then the remaining ones singly; each line's arithmetic is the same either way.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SweepXLines(double[] c, int firstLine, int count, int nx, int ny, double r, double[] cpX,
@@ -222,42 +222,6 @@ public static class DiffusionSolver
         for (; line + 8 <= end; line += 8)
         {
             SweepEightXLines(c, nx * line, nx, r, cpX, pivotX, extraX, siteFactor, uniform, siteX, line, ny, factor, sitesX, sitesY);
-        }
-        for (; line + 4 <= end; line += 4)
-        {
-            int s0 = nx * line, s1 = s0 + nx, s2 = s1 + nx, s3 = s2 + nx;
-            int q0 = SiteRowOf(line, ny, factor, sitesX, sitesY), q1 = SiteRowOf(line + 1, ny, factor, sitesX, sitesY);
-            int q2 = SiteRowOf(line + 2, ny, factor, sitesX, sitesY), q3 = SiteRowOf(line + 3, ny, factor, sitesX, sitesY);
-            double p0 = 0, p1 = 0, p2 = 0, p3 = 0;
-            for (int x = 0; x < nx; x++)
-            {
-                double e = extraX[x], pivot = pivotX[x];
-                double f0 = uniform, f1 = uniform, f2 = uniform, f3 = uniform;
-                if (siteFactor is not null)
-                {
-                    int sx = siteX[x];
-                    f0 = siteFactor[q0 + sx];
-                    f1 = siteFactor[q1 + sx];
-                    f2 = siteFactor[q2 + sx];
-                    f3 = siteFactor[q3 + sx];
-                }
-                p0 = ((c[s0 + x] * f0) + e + (r * p0)) * pivot;
-                p1 = ((c[s1 + x] * f1) + e + (r * p1)) * pivot;
-                p2 = ((c[s2 + x] * f2) + e + (r * p2)) * pivot;
-                p3 = ((c[s3 + x] * f3) + e + (r * p3)) * pivot;
-                c[s0 + x] = p0;
-                c[s1 + x] = p1;
-                c[s2 + x] = p2;
-                c[s3 + x] = p3;
-            }
-            for (int x = nx - 2; x >= 0; x--)
-            {
-                double cp = cpX[x];
-                c[s0 + x] -= cp * c[s0 + x + 1];
-                c[s1 + x] -= cp * c[s1 + x + 1];
-                c[s2 + x] -= cp * c[s2 + x + 1];
-                c[s3 + x] -= cp * c[s3 + x + 1];
-            }
         }
         for (; line < end; line++)
         {
