@@ -13,7 +13,8 @@ namespace TwinLab.Benchmarks;
 /// cross_val_score, Debian python3-sklearn, limited to the same number of threads) on the same data in the same run:
 /// N(0, I) against N(shift·e₁, I), N rows each, in D dimensions. Both stop on the same rule, so their epoch counts,
 /// and hence times, are comparable; their scores agree to within their Monte Carlo error, not bit for bit (different
-/// random initialisation, folds and batches). Usage: c2st-vs-sklearn [N=5000] [D=5] [SHIFT=0.2] [THREADS=2] (scikit-learn takes minutes at sbibm's 10 000 rows in 10 dimensions; the peer is stopped after ten).
+/// random initialisation, folds and batches). Usage: c2st-vs-sklearn [N=5000] [D=5] [SHIFT=0.2] [THREADS=2]
+/// (at sbibm's 10 000 rows in 10 dimensions scikit-learn needs more than the ten minutes the peer is allowed).
 /// </summary>
 internal static class C2stVersusSklearn
 {
