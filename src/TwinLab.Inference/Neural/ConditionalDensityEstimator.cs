@@ -8,6 +8,9 @@ namespace TwinLab.Inference.Neural;
 /// </summary>
 internal abstract class ConditionalDensityEstimator
 {
+    /// <summary>½ ln 2π, the standard normal's log normaliser per dimension.</summary>
+    protected static readonly double HalfLogTwoPi = 0.5 * Math.Log(2 * Math.PI);
+
     protected ConditionalDensityEstimator(int parameterDimension, int contextDimension)
     {
         if (parameterDimension < 1 || contextDimension < 1)
@@ -68,6 +71,20 @@ internal abstract class ConditionalDensityEstimator
             for (var i = 0; i < d; i++)
             {
                 gradient[(b * d) + i] += inputGradient[(b * width) + i] / scale;
+            }
+        }
+    }
+
+    /// <summary>Adds the standard normal base density of each row of <paramref name="u"/> (batch × d) to its log
+    /// probability.</summary>
+    protected static void AddBaseLogDensity(ReadOnlySpan<float> u, int batch, int d, Span<double> logProb)
+    {
+        for (var b = 0; b < batch; b++)
+        {
+            for (var i = 0; i < d; i++)
+            {
+                double value = u[(b * d) + i];
+                logProb[b] += (-0.5 * value * value) - HalfLogTwoPi;
             }
         }
     }

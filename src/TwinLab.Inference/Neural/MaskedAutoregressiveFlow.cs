@@ -12,7 +12,6 @@ namespace TwinLab.Inference.Neural;
 internal sealed class MaskedAutoregressiveFlow : ConditionalDensityEstimator
 {
     private const float MinimumScale = 1e-3f;
-    private static readonly double HalfLogTwoPi = 0.5 * Math.Log(2 * Math.PI);
     private readonly Mlp[] _made;
     private float[][] _inputs = [];
     private float[][] _sigmoid = [];
@@ -204,14 +203,7 @@ internal sealed class MaskedAutoregressiveFlow : ConditionalDensityEstimator
             }
         }
 
-        for (var b = 0; b < batch; b++)
-        {
-            for (var i = 0; i < d; i++)
-            {
-                double u = _gradient[(b * d) + i];
-                logProb[b] += (-0.5 * u * u) - HalfLogTwoPi;
-            }
-        }
+        AddBaseLogDensity(_gradient, batch, d, logProb);
     }
 
     public override void Sample(ReadOnlySpan<float> context, int count, ref RandomStream stream, Span<float> destination)

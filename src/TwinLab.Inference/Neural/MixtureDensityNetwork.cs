@@ -9,7 +9,6 @@ namespace TwinLab.Inference.Neural;
 /// </summary>
 internal sealed class MixtureDensityNetwork : ConditionalDensityEstimator
 {
-    private static readonly double HalfLogTwoPi = 0.5 * Math.Log(2 * Math.PI);
     private readonly Mlp _network;
     private readonly int _components;
     private readonly int _triangle;

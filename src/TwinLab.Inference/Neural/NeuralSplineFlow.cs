@@ -12,7 +12,6 @@ namespace TwinLab.Inference.Neural;
 /// </summary>
 internal sealed class NeuralSplineFlow : ConditionalDensityEstimator
 {
-    private static readonly double HalfLogTwoPi = 0.5 * Math.Log(2 * Math.PI);
     private readonly Mlp[] _made;
     private readonly int _bins;
     private readonly double _bound;
@@ -156,14 +155,7 @@ internal sealed class NeuralSplineFlow : ConditionalDensityEstimator
             }
         }
 
-        for (var b = 0; b < batch; b++)
-        {
-            for (var i = 0; i < d; i++)
-            {
-                double u = _gradient[(b * d) + i];
-                logProb[b] += (-0.5 * u * u) - HalfLogTwoPi;
-            }
-        }
+        AddBaseLogDensity(_gradient, batch, d, logProb);
     }
 
     public override void Sample(ReadOnlySpan<float> context, int count, ref RandomStream stream, Span<float> destination)
