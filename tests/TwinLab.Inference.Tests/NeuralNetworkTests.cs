@@ -10,6 +10,28 @@ public class NeuralNetworkTests
     // while still catching any wrong factor or sign.
     private const double Step = 1e-2;
 
+    /// <summary>A density estimator's gradient of the mean negative log density over a batch, against central
+    /// differences of <see cref="ConditionalDensityEstimator.LogProb"/>.</summary>
+    internal static void AssertEstimatorGradientsMatch(ConditionalDensityEstimator estimator, float[] theta, float[] context, int batch, int checksPerArray) =>
+        AssertGradientsMatch(
+            () =>
+            {
+                var lp = new double[batch];
+                estimator.LogProb(theta, context, batch, lp);
+                return -lp.Average();
+            },
+            () =>
+            {
+                foreach (var (_, g) in estimator.Parameters())
+                {
+                    Array.Clear(g);
+                }
+
+                estimator.LossAndGradient(theta, context, batch);
+            },
+            estimator.Parameters(),
+            checksPerArray);
+
     internal static void AssertGradientsMatch(Func<double> loss, Action zeroAndBackprop, IEnumerable<(float[] Values, float[] Gradients)> parameters, int checksPerArray = 6)
     {
         zeroAndBackprop();
@@ -166,24 +188,7 @@ public class NeuralNetworkTests
         var stream = RandomStream.For(2, "init");
         var flow = new MaskedAutoregressiveFlow(3, 2, transforms: 3, hidden: 8, ref stream);
         var (theta, context) = RandomBatch(5, 3, 2, 3);
-        AssertGradientsMatch(
-            () =>
-            {
-                var lp = new double[5];
-                flow.LogProb(theta, context, 5, lp);
-                return -lp.Average();
-            },
-            () =>
-            {
-                foreach (var (_, g) in flow.Parameters())
-                {
-                    Array.Clear(g);
-                }
-
-                flow.LossAndGradient(theta, context, 5);
-            },
-            flow.Parameters(),
-            checksPerArray: 4);
+        AssertEstimatorGradientsMatch(flow, theta, context, 5, checksPerArray: 4);
     }
 
     [Fact]
@@ -192,23 +197,7 @@ public class NeuralNetworkTests
         var stream = RandomStream.For(4, "init");
         var mdn = new MixtureDensityNetwork(3, 2, components: 3, hidden: 8, ref stream);
         var (theta, context) = RandomBatch(5, 3, 2, 5);
-        AssertGradientsMatch(
-            () =>
-            {
-                var lp = new double[5];
-                mdn.LogProb(theta, context, 5, lp);
-                return -lp.Average();
-            },
-            () =>
-            {
-                foreach (var (_, g) in mdn.Parameters())
-                {
-                    Array.Clear(g);
-                }
-
-                mdn.LossAndGradient(theta, context, 5);
-            },
-            mdn.Parameters());
+        AssertEstimatorGradientsMatch(mdn, theta, context, 5, checksPerArray: 6);
     }
 
     [Fact]

@@ -148,24 +148,7 @@ public class NeuralSplineFlowTests
             context[i] = (float)batchStream.NextNormal();
         }
 
-        NeuralNetworkTests.AssertGradientsMatch(
-            () =>
-            {
-                var lp = new double[5];
-                flow.LogProb(theta, context, 5, lp);
-                return -lp.Average();
-            },
-            () =>
-            {
-                foreach (var (_, g) in flow.Parameters())
-                {
-                    Array.Clear(g);
-                }
-
-                flow.LossAndGradient(theta, context, 5);
-            },
-            flow.Parameters(),
-            checksPerArray: 5);
+        NeuralNetworkTests.AssertEstimatorGradientsMatch(flow, theta, context, 5, checksPerArray: 5);
     }
 
     [Fact]
