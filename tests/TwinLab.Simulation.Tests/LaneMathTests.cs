@@ -86,9 +86,9 @@ public class LaneMathTests
     }
 
     /// <summary>The step-size controller's powers against the runtime's log₂ and 2ˣ: the fitted polynomials are within
-    /// 3.6·10⁻⁸ absolute for log₂ and 6.2·10⁻⁹ relative for 2ˣ (their least-squares residuals, computed with NumPy when
-    /// they were fitted); 5·10⁻⁸ and 10⁻⁸ leave room for the rounding of a dozen operations. Arguments beyond ±60 clamp.
-    /// The same bits on every lane width.</summary>
+    /// 1.90·10⁻⁴ absolute for log₂ and 1.89·10⁻⁴ relative for 2ˣ (their largest residuals, computed with NumPy when they
+    /// were fitted); 2·10⁻⁴ leaves room for the rounding of a few operations (10⁻¹⁵). Arguments beyond ±60 clamp. The
+    /// same bits on every lane width.</summary>
     [Fact]
     public void Controller_powers_are_accurate_to_the_fitted_bounds()
     {
@@ -96,7 +96,7 @@ public class LaneMathTests
         var log512 = Apply512(logPoints, LaneMath.Log2Coarse<Lanes512<double>, double>);
         for (var i = 0; i < logPoints.Length; i++)
         {
-            Assert.True(Math.Abs(log512[i] - Math.Log2(logPoints[i])) <= 5e-8, $"log2({logPoints[i]:R}) = {log512[i]:R}");
+            Assert.True(Math.Abs(log512[i] - Math.Log2(logPoints[i])) <= 2e-4, $"log2({logPoints[i]:R}) = {log512[i]:R}");
             var one = LaneMath.Log2Coarse<Lanes1<double>, double>(new Lanes1<double>(logPoints[i])).Value;
             Assert.Equal(BitConverter.DoubleToInt64Bits(log512[i]), BitConverter.DoubleToInt64Bits(one));
         }
@@ -104,12 +104,12 @@ public class LaneMathTests
         var exp512 = Apply512([.. expPoints, 0, 0, 0], LaneMath.Exp2Coarse<Lanes512<double>, double>);
         for (var i = 0; i < expPoints.Length; i++)
         {
-            Assert.True(Math.Abs((exp512[i] / Math.Pow(2, expPoints[i])) - 1) <= 1e-8, $"2^{expPoints[i]:R} = {exp512[i]:R}");
+            Assert.True(Math.Abs((exp512[i] / Math.Pow(2, expPoints[i])) - 1) <= 2e-4, $"2^{expPoints[i]:R} = {exp512[i]:R}");
             var one = LaneMath.Exp2Coarse<Lanes1<double>, double>(new Lanes1<double>(expPoints[i])).Value;
             Assert.Equal(BitConverter.DoubleToInt64Bits(exp512[i]), BitConverter.DoubleToInt64Bits(one));
         }
-        Assert.Equal(Math.Pow(2, 60), LaneMath.Exp2Coarse<Lanes1<double>, double>(new Lanes1<double>(1e6)).Value, 1e-8 * Math.Pow(2, 60));
-        Assert.Equal(Math.Pow(2, -60), LaneMath.Exp2Coarse<Lanes1<double>, double>(new Lanes1<double>(-1e6)).Value, 1e-8 * Math.Pow(2, -60));
+        Assert.Equal(Math.Pow(2, 60), LaneMath.Exp2Coarse<Lanes1<double>, double>(new Lanes1<double>(1e6)).Value, 2e-4 * Math.Pow(2, 60));
+        Assert.Equal(Math.Pow(2, -60), LaneMath.Exp2Coarse<Lanes1<double>, double>(new Lanes1<double>(-1e6)).Value, 2e-4 * Math.Pow(2, -60));
         // Zero (an error estimate that vanishes) and subnormal numbers count as the smallest normal number, 2^−1022, on
         // every lane width: the controller then grows the step by its maximum.
         double[] tiny = [0, 1e-320, 2.2250738585072014e-308, 0, 1e-310, 0, 0, 0];

@@ -12,10 +12,13 @@ namespace TwinLab.Simulation.Ensembles;
 internal delegate void LaneFunction<TLanes>(TLanes time, ReadOnlySpan<TLanes> states, ReadOnlySpan<TLanes> parameters, Span<TLanes> output)
     where TLanes : struct;
 
-/// <summary>The stages of one explicit Runge–Kutta step over lanes, fused with the model's right-hand side:
-/// from the state <paramref name="y"/> and first stage <c>k[0..n)</c>, writes stages 1..s−1 into <paramref name="k"/>
-/// (stage i at <c>k[i·n..(i+1)·n)</c>) and the last stage argument into <paramref name="yNew"/>.</summary>
-internal delegate void LaneStages<TLanes>(TLanes time, TLanes step, ReadOnlySpan<TLanes> y, ReadOnlySpan<TLanes> parameters, Span<TLanes> k, Span<TLanes> yNew)
+/// <summary>The stages of one explicit Runge–Kutta step over lanes, fused with the model's right-hand side and the
+/// embedded error estimate: from the state <paramref name="y"/> and first stage <c>k[0..n)</c>, writes stages 1..s−1
+/// into <paramref name="k"/> (stage i at <c>k[i·n..(i+1)·n)</c>) and the last stage argument into
+/// <paramref name="yNew"/>, and returns the mean square of the error estimate <c>step · Σ_j e_j k_j</c> scaled by
+/// <c>absoluteTolerances[m] + relativeTolerance · max(|y|, |yNew|)</c> (the square of the RMS error norm).</summary>
+internal delegate TLanes LaneStages<TLanes>(TLanes time, TLanes step, ReadOnlySpan<TLanes> y, ReadOnlySpan<TLanes> parameters, Span<TLanes> k, Span<TLanes> yNew,
+    TLanes relativeTolerance, ReadOnlySpan<TLanes> absoluteTolerances)
     where TLanes : struct;
 
 /// <summary>Runs fixed steps of an explicit Runge–Kutta method over lanes with everything in registers, until a lane
@@ -63,16 +66,22 @@ internal static class LaneCompiler<TLanes, T>
     }
 
     /// <summary>
-    /// Compiles every stage of an explicit Runge–Kutta step into one method: stage arguments, right-hand sides and all
-    /// intermediate values live in locals (registers), with the same operations in the same order as evaluating the
-    /// stages one by one, so the result is identical and the JIT sees one straight block of SIMD code.
+    /// Compiles every stage of an explicit Runge–Kutta step and its error norm into one method: stage arguments,
+    /// right-hand sides and all intermediate values live in locals (registers), with the same operations in the same
+    /// order as evaluating the stages one by one, so the result is identical and the JIT sees one straight block of
+    /// SIMD code.
     /// </summary>
-    public static LaneStages<TLanes> CompileStages(IReadOnlyList<Expr> rates, SymbolLayout layout, double[][] a, double[] c)
+    /// <param name="rates">The right-hand side.</param>
+    /// <param name="layout">States and parameters.</param>
+    /// <param name="a">The tableau's coefficients.</param>
+    /// <param name="c">The tableau's nodes.</param>
+    /// <param name="e">The tableau's error weights (one per stage).</param>
+    public static LaneStages<TLanes> CompileStages(IReadOnlyList<Expr> rates, SymbolLayout layout, double[][] a, double[] c, double[] e)
     {
-        var method = new DynamicMethod("twinlab_lane_stages", typeof(void),
-            [typeof(Target), Lanes, Lanes, typeof(ReadOnlySpan<TLanes>), typeof(ReadOnlySpan<TLanes>), typeof(Span<TLanes>), typeof(Span<TLanes>)],
+        var method = new DynamicMethod("twinlab_lane_stages", Lanes,
+            [typeof(Target), Lanes, Lanes, typeof(ReadOnlySpan<TLanes>), typeof(ReadOnlySpan<TLanes>), typeof(Span<TLanes>), typeof(Span<TLanes>), Lanes, typeof(ReadOnlySpan<TLanes>)],
             typeof(LaneCompiler<TLanes, T>).Module, skipVisibility: true);
-        new Emitter(method.GetILGenerator(), layout).EmitStages(rates, a, c);
+        new Emitter(method.GetILGenerator(), layout).EmitStages(rates, a, c, e);
         return method.CreateDelegate<LaneStages<TLanes>>(new Target());
     }
 
@@ -106,11 +115,11 @@ internal static class LaneCompiler<TLanes, T>
         private IReadOnlySet<Expr> _candidates = new HashSet<Expr>();
         private LocalBuilder? _time;
 
-        /// <summary>Emits the fused stages (see <see cref="CompileStages"/>). Arguments: time 1, step 2, y 3,
-        /// parameters 4, k 5, yNew 6.</summary>
-        public void EmitStages(IReadOnlyList<Expr> rates, double[][] a, double[] c)
+        /// <summary>Emits the fused stages and error norm (see <see cref="CompileStages"/>). Arguments: time 1, step 2,
+        /// y 3, parameters 4, k 5, yNew 6, relative tolerance 7, absolute tolerances 8.</summary>
+        public void EmitStages(IReadOnlyList<Expr> rates, double[][] a, double[] c, double[] e)
         {
-            const int Time = 1, Step = 2, Y = 3, Parameters = 4, K = 5, YNew = 6;
+            const int Time = 1, Step = 2, Y = 3, Parameters = 4, K = 5, YNew = 6, RelativeTolerance = 7, AbsoluteTolerances = 8;
             var n = layout.States.Count;
             LoadParameters(rates, Parameters);
             var y = Enumerable.Range(0, n).Select(m => LoadFrom(Y, m, readOnly: true)).ToArray();
@@ -127,6 +136,49 @@ internal static class LaneCompiler<TLanes, T>
             {
                 StoreTo(YNew, m, yNew[m]);
             }
+
+            // Σ_m (step · Σ_j e_j k_j[m] / (atol_m + rtol · max(|y_m|, |yNew_m|)))², then divided by n.
+            var sum = il.DeclareLocal(Lanes);
+            var error = il.DeclareLocal(Lanes);
+            EmitConstant(0);
+            il.Emit(OpCodes.Stloc, sum);
+            for (var m = 0; m < n; m++)
+            {
+                EmitConstant(e[0]);
+                il.Emit(OpCodes.Ldloc, k[0][m]);
+                Call("Multiply");
+                for (var j = 1; j < e.Length; j++)
+                {
+                    il.Emit(OpCodes.Stloc, error);
+                    EmitConstant(e[j]);
+                    il.Emit(OpCodes.Ldloc, k[j][m]);
+                    il.Emit(OpCodes.Ldloc, error);
+                    Call("MultiplyAdd");
+                }
+                il.Emit(OpCodes.Stloc, error);
+                il.Emit(OpCodes.Ldarg_S, (byte)Step);
+                il.Emit(OpCodes.Ldloc, error);
+                Call("Multiply");
+                il.Emit(OpCodes.Ldarg_S, (byte)RelativeTolerance);
+                il.Emit(OpCodes.Ldloc, y[m]);
+                Call("Abs");
+                il.Emit(OpCodes.Ldloc, yNew[m]);
+                Call("Abs");
+                Call("MaxNonNaN");
+                var tolerance = LoadFrom(AbsoluteTolerances, m, readOnly: true);
+                il.Emit(OpCodes.Ldloc, tolerance);
+                Call("MultiplyAdd");
+                Call("Divide");
+                il.Emit(OpCodes.Stloc, error);
+                il.Emit(OpCodes.Ldloc, error);
+                il.Emit(OpCodes.Ldloc, error);
+                il.Emit(OpCodes.Ldloc, sum);
+                Call("MultiplyAdd");
+                il.Emit(OpCodes.Stloc, sum);
+            }
+            il.Emit(OpCodes.Ldloc, sum);
+            EmitConstant(1.0 / n);
+            Call("Multiply");
             il.Emit(OpCodes.Ret);
         }
 

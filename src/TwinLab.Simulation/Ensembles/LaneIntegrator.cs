@@ -32,13 +32,11 @@ internal sealed class LaneIntegrator<TL, T>
     private readonly LaneStages<TL> _stages;
     private readonly LaneFixedSteps<TL>? _fixedSteps;
     private readonly bool _quietSteps;
-    private readonly TL[][] _a;
-    private readonly TL[] _c, _e;
-    private readonly TL _inverseCount;
     private readonly TL[][] _denseCoefficients;
     private readonly T[] _dense;
     private readonly TL[] _denseWeights = new TL[7];
     private readonly T[] _scratch;
+    private readonly T[] _rows; // vectors spilled lane by lane for per-lane bookkeeping (see Row)
     private readonly double[] _laneState, _laneParameters, _laneOutput;
     private readonly double[] _laneInitial, _laneParameterBlock; // every lane's initial state and parameters, reused per block
     private readonly DoseList[] _doses;
@@ -65,14 +63,11 @@ internal sealed class LaneIntegrator<TL, T>
         _parameters = new TL[_p];
         _k = new TL[7 * _n];
         var tableau = ButcherTableau.Tsitouras5;
-        _a = [.. tableau.A.Select(row => row.Select(TL.Constant).ToArray())];
-        _c = [.. tableau.C.Select(TL.Constant)];
-        _e = [.. tableau.E!.Select(TL.Constant)];
         _atol = [.. context.AbsoluteTolerances.Select(TL.Constant)];
-        _inverseCount = TL.Constant(1.0 / _n);
         _denseCoefficients = [.. tableau.DenseCoefficients!.Select(row => row.Select(TL.Constant).ToArray())];
         _dense = new T[_n * _lanes];
         _scratch = new T[_lanes];
+        _rows = new T[(RowState + _n) * _lanes];
         _laneState = new double[_n];
         _laneInitial = new double[_lanes * _n];
         _laneParameterBlock = new double[_lanes * _p];
@@ -88,31 +83,46 @@ internal sealed class LaneIntegrator<TL, T>
 
     private static bool IsSet(TL mask, int lane) => !T.IsZero(TL.Lane(mask, lane));
 
-    private TL Gather(Func<int, double> value)
+    private static readonly T TrueLane = TL.Lane(TL.True, 0);
+
+    // Rows of _rows: per-lane bookkeeping spills each vector once, edits its lanes, and loads it back once, instead of
+    // a store and a load per lane and value.
+    private const int RowMask = 0, RowTime = 1, RowNextSave = 2, RowStop = 3, RowActive = 4, RowRestart = 5, RowSteps = 6,
+        RowAttempts = 7, RowState = 8;
+
+    private Span<T> Row(int row) => _rows.AsSpan(row * _lanes, _lanes);
+
+    private Span<T> Spill(TL vector, int row)
+    {
+        var lanes = Row(row);
+        TL.Store(vector, lanes);
+        return lanes;
+    }
+
+    private TL Fill(int row) => TL.Load(Row(row));
+
+    /// <summary>Lane l of the result is values[l · stride + offset].</summary>
+    private TL Column(double[] values, int stride, int offset)
     {
         for (var l = 0; l < _lanes; l++)
         {
-            _scratch[l] = T.CreateTruncating(value(l));
+            _scratch[l] = T.CreateTruncating(values[(l * stride) + offset]);
         }
         return TL.Load(_scratch);
     }
 
-    private TL SetLane(TL vector, int lane, double value)
-    {
-        TL.Store(vector, _scratch);
-        _scratch[lane] = T.CreateTruncating(value);
-        return TL.Load(_scratch);
-    }
-
-    /// <summary>Sets one lane of a mask to true (all bits set) or false.</summary>
     private TL SetMask(TL mask, int lane, bool value)
     {
         TL.Store(mask, _scratch);
-        _scratch[lane] = value ? TL.Lane(TL.True, 0) : T.Zero;
+        _scratch[lane] = value ? TrueLane : T.Zero;
         return TL.Load(_scratch);
     }
 
     private static double Get(TL vector, int lane) => double.CreateTruncating(TL.Lane(vector, lane));
+
+    /// <summary>The next saved time of lane l, or +∞.</summary>
+    private T NextSave(int lane) =>
+        T.CreateTruncating(_saveCursor[lane] < _context.SaveAt.Length ? _context.SaveAt[_saveCursor[lane]] : double.PositiveInfinity);
 
     /// <summary>Integrates trajectories first .. first + count − 1 (count ≤ lanes; spare lanes stay idle).</summary>
     public void Run(int first, int count, TrajectorySink sink)
@@ -148,21 +158,24 @@ internal sealed class LaneIntegrator<TL, T>
         }
         for (var m = 0; m < _n; m++)
         {
-            _y[m] = Gather(l => y0[(l * _n) + m]);
+            _y[m] = Column(y0, _n, m);
         }
         for (var k = 0; k < _p; k++)
         {
-            _parameters[k] = Gather(l => parameters[(l * _p) + k]);
+            _parameters[k] = Column(parameters, _p, k);
         }
 
         _t = TL.Constant(start);
-        _stop = Gather(l => NextStop(l, start));
-        _active = TL.Constant(0);
-        for (var l = 0; l < count; l++)
+        var stop = Row(RowStop);
+        var active = Row(RowActive);
+        var nextSave = Row(RowNextSave);
+        for (var l = 0; l < _lanes; l++)
         {
-            _active = SetMask(_active, l, true);
+            stop[l] = T.CreateTruncating(NextStop(l, start));
+            active[l] = l < count ? TrueLane : T.Zero;
+            nextSave[l] = NextSave(l);
         }
-        _nextSave = Gather(l => _saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
+        (_stop, _active, _nextSave) = (Fill(RowStop), Fill(RowActive), Fill(RowNextSave));
         _rhs(_t, _y, _parameters, _k.AsSpan(0, _n));
         for (var l = 0; l < _lanes && ctx.EventCount > 0; l++)
         {
@@ -201,12 +214,14 @@ internal sealed class LaneIntegrator<TL, T>
     /// general step reports exhaustion exactly as it would have.</summary>
     private int QuietBudget()
     {
+        var active = Spill(_active, RowActive);
+        var attempts = Spill(_attempts, RowAttempts);
         var most = 0.0;
         for (var l = 0; l < _count; l++)
         {
-            if (IsSet(_active, l))
+            if (!T.IsZero(active[l]))
             {
-                most = Math.Max(most, Get(_attempts, l));
+                most = Math.Max(most, double.CreateTruncating(attempts[l]));
             }
         }
         return (int)Math.Min(QuietRun, _context.MaxSteps - 1 - most);
@@ -266,8 +281,7 @@ internal sealed class LaneIntegrator<TL, T>
             {
                 break;
             }
-            _stages(t, hs, y, _parameters, k, yNew);
-            var squaredError = ErrorNormCore(hs, rtol);
+            var squaredError = NonNegativeRule(_stages(t, hs, y, _parameters, k, yNew, rtol, _atol));
             var finite = TL.IsFinite(squaredError);
             for (var m = 0; m < n; m++)
             {
@@ -324,13 +338,16 @@ internal sealed class LaneIntegrator<TL, T>
             : TL.LessOrEqual(TL.Subtract(_stop, TL.Multiply(TL.Constant(1e-12), TL.Max(one, TL.Abs(_stop)))), TL.Add(_t, _h));
         var hs = TL.Select(_active, TL.Select(last, TL.Subtract(_stop, _t), _h), zero);
 
-        _stages(_t, hs, _y, _parameters, _k, _yNew);
+        var squaredError = _stages(_t, hs, _y, _parameters, _k, _yNew, TL.Constant(ctx.RelTol), _atol);
         var finite = AllFinite();
-        var squaredError = zero;
         if (adaptive)
         {
-            squaredError = ErrorNorm(hs, TL.Constant(ctx.RelTol));
+            squaredError = NonNegativeRule(squaredError);
             finite = TL.And(finite, TL.IsFinite(squaredError));
+        }
+        else
+        {
+            squaredError = zero;
         }
         var accept = TL.And(_active, TL.And(finite, TL.LessOrEqual(squaredError, one)));
         var tNew = TL.Select(last, _stop, TL.Add(_t, hs));
@@ -429,9 +446,10 @@ internal sealed class LaneIntegrator<TL, T>
             }
             var theta = TL.Select(TL.Equal(_nextSave, tNew), one, TL.Divide(TL.Subtract(_nextSave, _t), hs));
             DenseOutput(theta, hs);
+            var isDue = Spill(due, RowMask);
             for (var l = 0; l < _count; l++)
             {
-                if (!IsSet(due, l))
+                if (T.IsZero(isDue[l]))
                 {
                     continue;
                 }
@@ -441,11 +459,11 @@ internal sealed class LaneIntegrator<TL, T>
                 }
                 _sink!.Save(_trajectory[l], _saveCursor[l], saveAt[_saveCursor[l]], _laneState);
                 _saveCursor[l]++;
-                _scratch[l] = T.CreateTruncating(_saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
+                _scratch[l] = NextSave(l);
             }
             for (var l = 0; l < _lanes; l++)
             {
-                if (l >= _count || !IsSet(due, l))
+                if (l >= _count || T.IsZero(isDue[l]))
                 {
                     _scratch[l] = TL.Lane(_nextSave, l);
                 }
@@ -509,48 +527,70 @@ internal sealed class LaneIntegrator<TL, T>
     {
         var ctx = _context;
         var saveAt = ctx.SaveAt;
+        var isReached = Spill(reached, RowMask);
+        var time = Spill(_t, RowTime);
+        var nextSave = Spill(_nextSave, RowNextSave);
+        var stop = Spill(_stop, RowStop);
+        var active = Spill(_active, RowActive);
+        var restarts = Spill(restart, RowRestart);
+        var steps = Spill(_steps, RowSteps);
+        var attempts = Spill(_attempts, RowAttempts);
+        for (var m = 0; m < _n; m++)
+        {
+            Spill(_y[m], RowState + m);
+        }
+        var dosed = false;
         for (var l = 0; l < _count; l++)
         {
-            if (!IsSet(reached, l))
+            if (T.IsZero(isReached[l]))
             {
                 continue;
             }
-            var time = Get(_t, l);
+            var t = double.CreateTruncating(time[l]);
             for (var m = 0; m < _n; m++)
             {
-                _laneState[m] = Get(_y[m], l);
+                _laneState[m] = double.CreateTruncating(_rows[((RowState + m) * _lanes) + l]);
             }
-            if (ApplyDoses(l, time, _laneState))
+            if (ApplyDoses(l, t, _laneState))
             {
                 for (var m = 0; m < _n; m++)
                 {
-                    _y[m] = SetLane(_y[m], l, _laneState[m]);
+                    _rows[((RowState + m) * _lanes) + l] = T.CreateTruncating(_laneState[m]);
                 }
-                restart = SetMask(restart, l, true);
+                restarts[l] = TrueLane;
+                dosed = true;
                 if (ctx.EventCount > 0)
                 {
-                    EvaluateEvents(l, time, _eventNew, fromVector: null);
-                    RecordDoseCrossings(l, time, _sink!);
+                    EvaluateEvents(l, t, _eventNew, fromVector: null);
+                    RecordDoseCrossings(l, t, _sink!);
                 }
             }
-            while (_saveCursor[l] < saveAt.Length && saveAt[_saveCursor[l]] == time)
+            while (_saveCursor[l] < saveAt.Length && saveAt[_saveCursor[l]] == t)
             {
-                _sink!.Save(_trajectory[l], _saveCursor[l], time, _laneState);
+                _sink!.Save(_trajectory[l], _saveCursor[l], t, _laneState);
                 _saveCursor[l]++;
             }
-            _nextSave = SetLane(_nextSave, l, _saveCursor[l] < saveAt.Length ? saveAt[_saveCursor[l]] : double.PositiveInfinity);
-            if (time >= ctx.End)
+            nextSave[l] = NextSave(l);
+            if (t >= ctx.End)
             {
-                var steps = (int)Get(_steps, l);
-                _sink!.Finish(_trajectory[l], SolutionStatus.Success, steps, (int)Get(_attempts, l) - steps);
-                _active = SetMask(_active, l, false);
+                var taken = int.CreateTruncating(steps[l]);
+                _sink!.Finish(_trajectory[l], SolutionStatus.Success, taken, int.CreateTruncating(attempts[l]) - taken);
+                active[l] = T.Zero;
             }
             else
             {
-                _stop = SetLane(_stop, l, NextStop(l, time));
+                stop[l] = T.CreateTruncating(NextStop(l, t));
             }
         }
-        return restart;
+        (_nextSave, _stop, _active) = (Fill(RowNextSave), Fill(RowStop), Fill(RowActive));
+        if (dosed)
+        {
+            for (var m = 0; m < _n; m++)
+            {
+                _y[m] = Fill(RowState + m);
+            }
+        }
+        return Fill(RowRestart);
     }
 
     private TL AllFinite()
@@ -563,39 +603,22 @@ internal sealed class LaneIntegrator<TL, T>
         return finite;
     }
 
-    /// <summary>The mean square of the embedded error estimate scaled by the tolerances (the square of the RMS error
-    /// norm: no square root is needed, the step is accepted when it is at most 1), lane by lane; lanes where a
-    /// non-negative state dips below its absolute tolerance get 4, so the step is rejected.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
-    private TL ErrorNorm(TL hs, TL rtol) => ErrorNormCore(hs, rtol);
-
+    /// <summary>The squared error norm from the stages (see <see cref="LaneStages{TLanes}"/>; the step is accepted
+    /// when it is at most 1, so no square root is needed), with 4 in lanes where a non-negative state dips below its
+    /// absolute tolerance, so the step is rejected.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private TL ErrorNormCore(TL hs, TL rtol)
+    private TL NonNegativeRule(TL squaredError)
     {
-        var sum = TL.Constant(0);
-        for (var m = 0; m < _n; m++)
-        {
-            var e = TL.Multiply(_e[0], _k[m]);
-            for (var j = 1; j < 7; j++)
-            {
-                e = TL.MultiplyAdd(_e[j], _k[(j * _n) + m], e);
-            }
-            e = TL.Multiply(hs, e);
-            var scale = TL.MultiplyAdd(rtol, TL.Max(TL.Abs(_y[m]), TL.Abs(_yNew[m])), _atol[m]);
-            var r = TL.Divide(e, scale);
-            sum = TL.MultiplyAdd(r, r, sum);
-        }
-        var norm = TL.Multiply(sum, _inverseCount);
         foreach (var m in _context.NonNegativeStates)
         {
-            norm = TL.Select(TL.Less(_yNew[m], TL.Negate(_atol[m])), TL.Constant(4), norm);
+            squaredError = TL.Select(TL.Less(_yNew[m], TL.Negate(_atol[m])), TL.Constant(4), squaredError);
         }
-        return norm;
+        return squaredError;
     }
 
     /// <summary>Hairer's PI controller, lane-wise: the next step size after an accepted or rejected attempt, from the
     /// squared error norm. The previous error is kept as its base-2 logarithm; the powers of the errors go through
-    /// <see cref="LaneMath.Log2Coarse{TL, T}"/> and <see cref="LaneMath.Exp2Coarse{TL, T}"/>, accurate to 10⁻⁷, far
+    /// <see cref="LaneMath.Log2Coarse{TL, T}"/> and <see cref="LaneMath.Exp2Coarse{TL, T}"/>, accurate to 2·10⁻⁴, far
     /// finer than a step-size controller needs, and without a division.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
     private static TL NextStep(TL h, TL hs, TL squaredError, TL accept, TL rejected, TL last, TL finite, TL lastRejected, ref TL logFacOld) =>
@@ -608,19 +631,19 @@ internal sealed class LaneIntegrator<TL, T>
         // MaxFactor]; a rejected one shrinks by Safety · err^−(1/5 − 0.75β), at most to MinFactor.
         var logError = TL.Multiply(TL.Constant(0.5), LaneMath.Log2Coarse<TL, T>(squaredError));
         var growth = LaneMath.Exp2Coarse<TL, T>(TL.Subtract(TL.Multiply(TL.Constant(Beta), logFacOld), TL.Multiply(TL.Constant(Exponent), logError)));
-        growth = TL.Min(TL.Max(TL.Multiply(TL.Constant(Safety), growth), TL.Constant(MinFactor)), TL.Constant(MaxFactor));
+        growth = TL.MinNonNaN(TL.MaxNonNaN(TL.Multiply(TL.Constant(Safety), growth), TL.Constant(MinFactor)), TL.Constant(MaxFactor));
         var hAccepted = TL.Multiply(hs, growth);
-        hAccepted = TL.Select(lastRejected, TL.Min(hAccepted, hs), hAccepted);
-        hAccepted = TL.Select(last, TL.Max(hAccepted, h), hAccepted);
+        hAccepted = TL.Select(lastRejected, TL.MinNonNaN(hAccepted, hs), hAccepted);
+        hAccepted = TL.Select(last, TL.MaxNonNaN(hAccepted, h), hAccepted);
         var hRejected = TL.Multiply(hs, TL.Constant(0.25)); // after a non-finite step
         var shrinking = TL.And(rejected, finite);
         if (TL.Any(shrinking))
         {
             var shrink = LaneMath.Exp2Coarse<TL, T>(TL.Multiply(TL.Constant(-Exponent), logError));
-            shrink = TL.Max(TL.Multiply(TL.Constant(Safety), shrink), TL.Constant(MinFactor));
+            shrink = TL.MaxNonNaN(TL.Multiply(TL.Constant(Safety), shrink), TL.Constant(MinFactor));
             hRejected = TL.Select(finite, TL.Multiply(hs, shrink), hRejected);
         }
-        logFacOld = TL.Select(accept, TL.Max(logError, TL.Constant(LogMinError)), logFacOld);
+        logFacOld = TL.Select(accept, TL.MaxNonNaN(logError, TL.Constant(LogMinError)), logFacOld);
         return TL.Select(accept, hAccepted, TL.Select(rejected, hRejected, h));
     }
 
@@ -833,7 +856,7 @@ internal sealed class LaneKernels<TL, T>
     {
         var tableau = ButcherTableau.Tsitouras5;
         RightHandSide = LaneCompiler<TL, T>.Compile(model.ExpandedRates, model.Layout);
-        Stages = LaneCompiler<TL, T>.CompileStages(model.ExpandedRates, model.Layout, tableau.A, tableau.C);
+        Stages = LaneCompiler<TL, T>.CompileStages(model.ExpandedRates, model.Layout, tableau.A, tableau.C, tableau.E!);
         int[] nonNegative = [.. model.States.Select((s, i) => (s, i)).Where(x => x.s.NonNegative).Select(x => x.i)];
         _fixedSteps = new(() => LaneCompiler<TL, T>.CompileFixedSteps(model.ExpandedRates, model.Layout, tableau.A, tableau.C, nonNegative));
     }
@@ -841,7 +864,7 @@ internal sealed class LaneKernels<TL, T>
     /// <summary>The right-hand side.</summary>
     public LaneFunction<TL> RightHandSide { get; }
 
-    /// <summary>Tsit5's stages fused with the right-hand side.</summary>
+    /// <summary>Tsit5's stages fused with the right-hand side and the error norm.</summary>
     public LaneStages<TL> Stages { get; }
 
     /// <summary>The register loop of fixed Tsit5 steps, compiled on first use.</summary>

@@ -51,6 +51,14 @@ internal interface ILanes<TSelf, T>
 
     static abstract TSelf Max(TSelf a, TSelf b);
 
+    /// <summary>Lane-wise <c>a &lt; b ? a : b</c>: one instruction where <see cref="Min"/> (which propagates NaN and orders
+    /// −0 below +0) takes three. A NaN in either operand gives <paramref name="b"/>, so use it where NaN lanes are
+    /// masked out anyway.</summary>
+    static abstract TSelf MinNonNaN(TSelf a, TSelf b);
+
+    /// <summary>Lane-wise <c>a &gt; b ? a : b</c> (see <see cref="MinNonNaN"/>).</summary>
+    static abstract TSelf MaxNonNaN(TSelf a, TSelf b);
+
     /// <summary>eˣ by <see cref="LaneMath.Exp{TL, T}"/>: the same bits on every lane width and tier of the JIT.</summary>
     static abstract TSelf Exp(TSelf a);
 
@@ -158,6 +166,12 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> Max(Lanes512<T> a, Lanes512<T> b) => new(Vector512.Max(a.Value, b.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> MinNonNaN(Lanes512<T> a, Lanes512<T> b) => new(Vector512.MinNative(a.Value, b.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> MaxNonNaN(Lanes512<T> a, Lanes512<T> b) => new(Vector512.MaxNative(a.Value, b.Value));
 
 
 
@@ -323,6 +337,12 @@ internal readonly struct Lanes256<T>(Vector256<T> value) : ILanes<Lanes256<T>, T
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256<T> Max(Lanes256<T> a, Lanes256<T> b) => new(Vector256.Max(a.Value, b.Value));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> MinNonNaN(Lanes256<T> a, Lanes256<T> b) => new(Vector256.MinNative(a.Value, b.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes256<T> MaxNonNaN(Lanes256<T> a, Lanes256<T> b) => new(Vector256.MaxNative(a.Value, b.Value));
+
 
 
 
@@ -473,6 +493,10 @@ internal readonly struct Lanes1<T>(T value) : ILanes<Lanes1<T>, T>
     public static Lanes1<T> Min(Lanes1<T> a, Lanes1<T> b) => new(T.Min(a.Value, b.Value));
 
     public static Lanes1<T> Max(Lanes1<T> a, Lanes1<T> b) => new(T.Max(a.Value, b.Value));
+
+    public static Lanes1<T> MinNonNaN(Lanes1<T> a, Lanes1<T> b) => a.Value < b.Value ? a : b;
+
+    public static Lanes1<T> MaxNonNaN(Lanes1<T> a, Lanes1<T> b) => a.Value > b.Value ? a : b;
 
     public static Lanes1<T> Exp(Lanes1<T> a) => LaneMath.Exp<Lanes1<T>, T>(a);
 
