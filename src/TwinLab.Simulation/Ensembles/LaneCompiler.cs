@@ -16,7 +16,8 @@ internal delegate void LaneFunction<TLanes>(TLanes time, ReadOnlySpan<TLanes> st
 /// embedded error estimate: from the state <paramref name="y"/> and first stage <c>k[0..n)</c>, writes stages 1..s−1
 /// into <paramref name="k"/> (stage i at <c>k[i·n..(i+1)·n)</c>) and the last stage argument into
 /// <paramref name="yNew"/>, and returns the mean square of the error estimate <c>step · Σ_j e_j k_j</c> scaled by
-/// <c>absoluteTolerances[m] + relativeTolerance · max(|y|, |yNew|)</c> (the square of the RMS error norm).</summary>
+/// <c>absoluteTolerances[m] + relativeTolerance · max(|y|, |yNew|)</c> (the square of the RMS error norm), or NaN
+/// when a component of <paramref name="yNew"/> is infinite or NaN.</summary>
 internal delegate TLanes LaneStages<TLanes>(TLanes time, TLanes step, ReadOnlySpan<TLanes> y, ReadOnlySpan<TLanes> parameters, Span<TLanes> k, Span<TLanes> yNew,
     TLanes relativeTolerance, ReadOnlySpan<TLanes> absoluteTolerances)
     where TLanes : struct;
@@ -172,6 +173,15 @@ internal static class LaneCompiler<TLanes, T>
                 il.Emit(OpCodes.Stloc, error);
                 il.Emit(OpCodes.Ldloc, error);
                 il.Emit(OpCodes.Ldloc, error);
+                il.Emit(OpCodes.Ldloc, sum);
+                Call("MultiplyAdd");
+                il.Emit(OpCodes.Stloc, sum);
+            }
+            // 0 · yNew adds nothing to the sum unless yNew is infinite or NaN, which makes it NaN.
+            for (var m = 0; m < n; m++)
+            {
+                EmitConstant(0);
+                il.Emit(OpCodes.Ldloc, yNew[m]);
                 il.Emit(OpCodes.Ldloc, sum);
                 Call("MultiplyAdd");
                 il.Emit(OpCodes.Stloc, sum);

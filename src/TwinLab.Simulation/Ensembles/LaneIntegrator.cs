@@ -261,11 +261,10 @@ internal sealed class LaneIntegrator<TL, T>
         var zero = TL.Constant(0);
         var one = TL.Constant(1);
         var landing = TL.Constant(1.01);
-        var cap = TL.Constant(_context.MaxSteps - 1);
         var rtol = TL.Constant(_context.RelTol);
         var floor = TL.Constant(StepFloor);
         var nonNegative = _context.NonNegativeStates;
-        var (t, h, logFacOld, lastRejected, steps, attempts) = (_t, _h, _logFacOld, _lastRejected, _steps, _attempts);
+        var (t, h, logFacOld, lastRejected, steps) = (_t, _h, _logFacOld, _lastRejected, _steps);
         var (stop, active, nextSave) = (_stop, _active, _nextSave);
         var k = _k;
         var y = _y;
@@ -277,16 +276,12 @@ internal sealed class LaneIntegrator<TL, T>
             var last = TL.LessOrEqual(stop, TL.MultiplyAdd(landing, h, t));
             var hs = TL.Select(active, h, zero);
             var tNew = TL.Add(t, hs);
-            if (TL.Any(TL.And(active, TL.Or(last, TL.LessOrEqual(cap, attempts)))))
+            if (TL.Any(TL.And(active, last)))
             {
                 break;
             }
             var squaredError = NonNegativeRule(_stages(t, hs, y, _parameters, k, yNew, rtol, _atol));
             var finite = TL.IsFinite(squaredError);
-            for (var m = 0; m < n; m++)
-            {
-                finite = TL.And(finite, TL.IsFinite(yNew[m]));
-            }
             var accept = TL.And(active, TL.And(finite, TL.LessOrEqual(squaredError, one)));
             var projected = zero;
             foreach (var m in nonNegative)
@@ -296,7 +291,7 @@ internal sealed class LaneIntegrator<TL, T>
             var rejected = TL.And(active, TL.Not(accept));
             var facOld = logFacOld;
             var hNew = NextStepCore(h, hs, squaredError, accept, rejected, zero, finite, lastRejected, ref facOld);
-            var underflow = TL.And(rejected, TL.Less(hNew, TL.Multiply(floor, TL.Max(one, TL.Abs(t)))));
+            var underflow = TL.And(rejected, TL.Less(hNew, TL.Multiply(floor, TL.MaxNonNaN(one, TL.Abs(t)))));
             if (TL.Any(TL.Or(projected, underflow)))
             {
                 break;
@@ -317,10 +312,11 @@ internal sealed class LaneIntegrator<TL, T>
             h = hNew;
             logFacOld = facOld;
             lastRejected = rejected;
-            attempts = TL.Add(attempts, TL.Select(active, one, zero));
             steps = TL.Add(steps, TL.Select(accept, one, zero));
         }
-        (_t, _h, _logFacOld, _lastRejected, _steps, _attempts) = (t, h, logFacOld, lastRejected, steps, attempts);
+        // Every active lane attempted every step of the run; the budget keeps them below the cap on attempts.
+        (_t, _h, _logFacOld, _lastRejected, _steps) = (t, h, logFacOld, lastRejected, steps);
+        _attempts = TL.Add(_attempts, TL.Select(active, TL.Constant(taken), zero));
         return taken;
     }
 
@@ -339,14 +335,15 @@ internal sealed class LaneIntegrator<TL, T>
         var hs = TL.Select(_active, TL.Select(last, TL.Subtract(_stop, _t), _h), zero);
 
         var squaredError = _stages(_t, hs, _y, _parameters, _k, _yNew, TL.Constant(ctx.RelTol), _atol);
-        var finite = AllFinite();
+        TL finite;
         if (adaptive)
         {
             squaredError = NonNegativeRule(squaredError);
-            finite = TL.And(finite, TL.IsFinite(squaredError));
+            finite = TL.IsFinite(squaredError);
         }
         else
         {
+            finite = AllFinite();
             squaredError = zero;
         }
         var accept = TL.And(_active, TL.And(finite, TL.LessOrEqual(squaredError, one)));
@@ -367,7 +364,7 @@ internal sealed class LaneIntegrator<TL, T>
             var rejected = TL.And(_active, TL.Not(accept));
             _h = NextStep(_h, hs, squaredError, accept, rejected, last, finite, _lastRejected, ref _logFacOld);
             _lastRejected = rejected;
-            var underflow = TL.And(rejected, TL.Less(_h, TL.Multiply(TL.Constant(StepFloor), TL.Max(one, TL.Abs(_t)))));
+            var underflow = TL.And(rejected, TL.Less(_h, TL.Multiply(TL.Constant(StepFloor), TL.MaxNonNaN(one, TL.Abs(_t)))));
             if (TL.Any(underflow))
             {
                 EndLanes(underflow, finite, nonFinite: false);

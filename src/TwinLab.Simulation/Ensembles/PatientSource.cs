@@ -18,6 +18,7 @@ internal sealed class PatientSource
     private readonly Model _model;
     private readonly (int Index, double[] Values)[] _parameterColumns;
     private readonly (int Index, double[] Values)[] _stateColumns;
+    private readonly int[] _overriddenStates;
     private readonly Bolus[] _boluses;
     private readonly VectorFunction? _amounts;
 
@@ -48,6 +49,7 @@ internal sealed class PatientSource
         }
         _parameterColumns = [.. parameters];
         _stateColumns = [.. states];
+        _overriddenStates = [.. template.OverriddenInitialStates];
         if (!allowInfusions && template.Treatments.OfType<Infusion>().Any())
         {
             throw new NotSupportedException("The lane integrator gives boluses only; infusions use the scalar path.");
@@ -74,7 +76,7 @@ internal sealed class PatientSource
     public void Initial(int patient, ReadOnlySpan<double> parameters, Span<double> destination)
     {
         _model.Compiled.InitialValues(0, [], parameters, destination);
-        foreach (var index in _template.OverriddenInitialStates)
+        foreach (var index in _overriddenStates)
         {
             destination[index] = _template.InitialArray[index];
         }

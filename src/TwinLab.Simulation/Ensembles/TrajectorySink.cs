@@ -27,6 +27,7 @@ internal sealed class TrajectorySink
             Array.Fill(Values, double.NaN);
         }
         _reducers = [.. options.Reducers];
+        _hasQuantiles = _reducers.Any(r => r.Kind == EnsembleReducer.Kinds.Quantiles);
         _stateOf = [.. _reducers.Select(r => r.State is null ? -1 : model.StateIndex(r.State))];
         Reduced = [.. _reducers.Select(r => r.Kind == EnsembleReducer.Kinds.Quantiles ? [] : new double[count])];
         Sketches = [.. _reducers.Select(r => r.Kind == EnsembleReducer.Kinds.Quantiles
@@ -62,6 +63,8 @@ internal sealed class TrajectorySink
     /// <summary>Saved values of trajectories still being solved, for the quantile sketches: a trajectory's values
     /// enter the sketches only once it has succeeded.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, double[]> _pending = new();
+
+    private readonly bool _hasQuantiles;
 
     public SolutionStatus[] Statuses { get; }
 
@@ -129,7 +132,7 @@ internal sealed class TrajectorySink
         Statuses[trajectory] = status;
         Steps[trajectory] = steps;
         Rejected[trajectory] = rejected;
-        if (_pending.TryRemove(trajectory, out var saved) && status is SolutionStatus.Success or SolutionStatus.Terminated)
+        if (_hasQuantiles && _pending.TryRemove(trajectory, out var saved) && status is SolutionStatus.Success or SolutionStatus.Terminated)
         {
             for (var r = 0; r < _reducers.Length; r++)
             {
