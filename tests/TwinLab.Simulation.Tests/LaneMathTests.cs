@@ -87,8 +87,8 @@ public class LaneMathTests
 
     /// <summary>The step-size controller's powers against the runtime's log₂ and 2ˣ: the fitted polynomials are within
     /// 1.90·10⁻⁴ absolute for log₂ and 1.89·10⁻⁴ relative for 2ˣ (their largest residuals, computed with NumPy when they
-    /// were fitted); 2·10⁻⁴ leaves room for the rounding of a few operations (10⁻¹⁵). Arguments beyond ±60 clamp. The
-    /// same bits on every lane width.</summary>
+    /// were fitted); 2·10⁻⁴ leaves room for the rounding of a few operations (10⁻¹⁵). The same bits on every lane
+    /// width.</summary>
     [Fact]
     public void Controller_powers_are_accurate_to_the_fitted_bounds()
     {
@@ -108,8 +108,6 @@ public class LaneMathTests
             var one = LaneMath.Exp2Coarse<Lanes1<double>, double>(new Lanes1<double>(expPoints[i])).Value;
             Assert.Equal(BitConverter.DoubleToInt64Bits(exp512[i]), BitConverter.DoubleToInt64Bits(one));
         }
-        Assert.Equal(Math.Pow(2, 60), LaneMath.Exp2Coarse<Lanes1<double>, double>(new Lanes1<double>(1e6)).Value, 2e-4 * Math.Pow(2, 60));
-        Assert.Equal(Math.Pow(2, -60), LaneMath.Exp2Coarse<Lanes1<double>, double>(new Lanes1<double>(-1e6)).Value, 2e-4 * Math.Pow(2, -60));
         // Zero (an error estimate that vanishes) and subnormal numbers count as the smallest normal number, 2^−1022, on
         // every lane width: the controller then grows the step by its maximum.
         double[] tiny = [0, 1e-320, 2.2250738585072014e-308, 0, 1e-310, 0, 0, 0];

@@ -138,11 +138,40 @@ internal static class LaneCompiler<TLanes, T>
                 StoreTo(YNew, m, yNew[m]);
             }
 
-            // Σ_m (step · Σ_j e_j k_j[m] / (atol_m + rtol · max(|y_m|, |yNew_m|)))², then divided by n.
+            // Σ_m (Σ_j e_j k_j[m] · w_m)² with w_m = step · n^(−1/2) / (atol_m + rtol · max(|y_m|, |yNew_m|)). The weights need
+            // only y and yNew, so their divisions overlap the last stage's right-hand side instead of following it.
+            var weights = new LocalBuilder[n];
+            for (var m = 0; m < n; m++)
+            {
+                il.Emit(OpCodes.Ldarg_S, (byte)Step);
+                EmitConstant(1 / Math.Sqrt(n));
+                Call("Multiply");
+                il.Emit(OpCodes.Ldarg_S, (byte)RelativeTolerance);
+                il.Emit(OpCodes.Ldloc, y[m]);
+                Call("Abs");
+                il.Emit(OpCodes.Ldloc, yNew[m]);
+                Call("Abs");
+                Call("MaxNonNaN");
+                var tolerance = LoadFrom(AbsoluteTolerances, m, readOnly: true);
+                il.Emit(OpCodes.Ldloc, tolerance);
+                Call("MultiplyAdd");
+                Call("Divide");
+                weights[m] = il.DeclareLocal(Lanes);
+                il.Emit(OpCodes.Stloc, weights[m]);
+            }
+            // 0 · yNew adds nothing to the sum unless yNew is infinite or NaN, which makes it NaN.
             var sum = il.DeclareLocal(Lanes);
             var error = il.DeclareLocal(Lanes);
             EmitConstant(0);
             il.Emit(OpCodes.Stloc, sum);
+            for (var m = 0; m < n; m++)
+            {
+                EmitConstant(0);
+                il.Emit(OpCodes.Ldloc, yNew[m]);
+                il.Emit(OpCodes.Ldloc, sum);
+                Call("MultiplyAdd");
+                il.Emit(OpCodes.Stloc, sum);
+            }
             for (var m = 0; m < n; m++)
             {
                 EmitConstant(e[0]);
@@ -156,39 +185,16 @@ internal static class LaneCompiler<TLanes, T>
                     il.Emit(OpCodes.Ldloc, error);
                     Call("MultiplyAdd");
                 }
-                il.Emit(OpCodes.Stloc, error);
-                il.Emit(OpCodes.Ldarg_S, (byte)Step);
-                il.Emit(OpCodes.Ldloc, error);
+                il.Emit(OpCodes.Ldloc, weights[m]);
                 Call("Multiply");
-                il.Emit(OpCodes.Ldarg_S, (byte)RelativeTolerance);
-                il.Emit(OpCodes.Ldloc, y[m]);
-                Call("Abs");
-                il.Emit(OpCodes.Ldloc, yNew[m]);
-                Call("Abs");
-                Call("MaxNonNaN");
-                var tolerance = LoadFrom(AbsoluteTolerances, m, readOnly: true);
-                il.Emit(OpCodes.Ldloc, tolerance);
-                Call("MultiplyAdd");
-                Call("Divide");
                 il.Emit(OpCodes.Stloc, error);
                 il.Emit(OpCodes.Ldloc, error);
                 il.Emit(OpCodes.Ldloc, error);
-                il.Emit(OpCodes.Ldloc, sum);
-                Call("MultiplyAdd");
-                il.Emit(OpCodes.Stloc, sum);
-            }
-            // 0 · yNew adds nothing to the sum unless yNew is infinite or NaN, which makes it NaN.
-            for (var m = 0; m < n; m++)
-            {
-                EmitConstant(0);
-                il.Emit(OpCodes.Ldloc, yNew[m]);
                 il.Emit(OpCodes.Ldloc, sum);
                 Call("MultiplyAdd");
                 il.Emit(OpCodes.Stloc, sum);
             }
             il.Emit(OpCodes.Ldloc, sum);
-            EmitConstant(1.0 / n);
-            Call("Multiply");
             il.Emit(OpCodes.Ret);
         }
 

@@ -21,6 +21,9 @@ internal sealed class LaneIntegrator<TL, T>
     /// <summary>log₂ 10⁻⁴: the previous error norm counts as at least 10⁻⁴.</summary>
     private static readonly double LogMinError = Math.Log2(1e-4);
 
+    /// <summary>log₂ of the controller's safety factor and of its bounds on the change of step size.</summary>
+    private static readonly double LogSafety = Math.Log2(Safety), LogMinFactor = Math.Log2(MinFactor), LogMaxFactor = Math.Log2(MaxFactor);
+
     /// <summary>Sixteen units in the last place, relative: below this a lane's step no longer moves its time.</summary>
     private static readonly double StepFloor = 16 * (typeof(T) == typeof(float) ? Math.Pow(2, -23) : Math.Pow(2, -52));
 
@@ -624,20 +627,25 @@ internal sealed class LaneIntegrator<TL, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TL NextStepCore(TL h, TL hs, TL squaredError, TL accept, TL rejected, TL last, TL finite, TL lastRejected, ref TL logFacOld)
     {
-        // log₂ of the error norm; the accepted step grows by Safety · err^−(1/5 − 0.75β) · errOld^β, within [MinFactor,
-        // MaxFactor]; a rejected one shrinks by Safety · err^−(1/5 − 0.75β), at most to MinFactor.
-        var logError = TL.Multiply(TL.Constant(0.5), LaneMath.Log2Coarse<TL, T>(squaredError));
-        var growth = LaneMath.Exp2Coarse<TL, T>(TL.Subtract(TL.Multiply(TL.Constant(Beta), logFacOld), TL.Multiply(TL.Constant(Exponent), logError)));
-        growth = TL.MinNonNaN(TL.MaxNonNaN(TL.Multiply(TL.Constant(Safety), growth), TL.Constant(MinFactor)), TL.Constant(MaxFactor));
-        var hAccepted = TL.Multiply(hs, growth);
-        hAccepted = TL.Select(lastRejected, TL.MinNonNaN(hAccepted, hs), hAccepted);
-        hAccepted = TL.Select(last, TL.MaxNonNaN(hAccepted, h), hAccepted);
+        // The accepted step grows by Safety · err^−(1/5 − 0.75β) · errOld^β = 2^x, x = log₂ Safety − (1/5 − 0.75β) log₂ err
+        // + β log₂ errOld, with x clamped to [log₂ MinFactor, log₂ MaxFactor]; a rejected one shrinks by
+        // Safety · err^−(1/5 − 0.75β), at most to MinFactor. err is the square root of the squared norm, so its
+        // logarithm is half that of the squared norm; the factors that do not depend on it are added first, off the
+        // dependency chain from one step to the next.
+        var log2Squared = LaneMath.Log2Coarse<TL, T>(squaredError);
+        var logError = TL.Multiply(TL.Constant(0.5), log2Squared);
+        var x = TL.MultiplyAdd(TL.Constant(-0.5 * Exponent), log2Squared, TL.MultiplyAdd(TL.Constant(Beta), logFacOld, TL.Constant(LogSafety)));
+        var growth = LaneMath.Exp2Coarse<TL, T>(TL.MinNonNaN(TL.MaxNonNaN(x, TL.Constant(LogMinFactor)), TL.Constant(LogMaxFactor)));
+        // After a rejection the step does not grow; when landing on a stop it does not shrink below the step it had.
+        var upper = TL.Select(lastRejected, hs, TL.Constant(double.PositiveInfinity));
+        var lower = TL.Select(last, h, TL.Constant(0));
+        var hAccepted = TL.MaxNonNaN(TL.MinNonNaN(TL.Multiply(hs, growth), upper), lower);
         var hRejected = TL.Multiply(hs, TL.Constant(0.25)); // after a non-finite step
         var shrinking = TL.And(rejected, finite);
         if (TL.Any(shrinking))
         {
-            var shrink = LaneMath.Exp2Coarse<TL, T>(TL.Multiply(TL.Constant(-Exponent), logError));
-            shrink = TL.MaxNonNaN(TL.Multiply(TL.Constant(Safety), shrink), TL.Constant(MinFactor));
+            var shrinkExponent = TL.MultiplyAdd(TL.Constant(-Exponent), logError, TL.Constant(LogSafety));
+            var shrink = LaneMath.Exp2Coarse<TL, T>(TL.MinNonNaN(TL.MaxNonNaN(shrinkExponent, TL.Constant(LogMinFactor)), TL.Constant(0)));
             hRejected = TL.Select(finite, TL.Multiply(hs, shrink), hRejected);
         }
         logFacOld = TL.Select(accept, TL.MaxNonNaN(logError, TL.Constant(LogMinError)), logFacOld);
