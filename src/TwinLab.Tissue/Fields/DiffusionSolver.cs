@@ -219,11 +219,12 @@ public static class DiffusionSolver
         int factor = uptake.Coarsening;
         int sitesX = nx / factor, sitesY = ny / factor;
         var rates = uptake.Values;
+        // 1/(1 + Δt(λ + u)) per site, as vector passes (the same operations in the same order as the scalar formula).
         var siteFactor = field.SiteScratch(rates.Length);
-        for (int s = 0; s < rates.Length; s++)
-        {
-            siteFactor[s] = 1 / (1 + (timeStep * (field.DecayRate + rates[s])));
-        }
+        TensorPrimitives.Add(rates, field.DecayRate, siteFactor);
+        TensorPrimitives.Multiply(siteFactor, timeStep, siteFactor);
+        TensorPrimitives.Add(siteFactor, 1.0, siteFactor);
+        TensorPrimitives.Divide(1.0, siteFactor, siteFactor);
         if (factor == 1)
         {
             // One site per voxel: the site factors already are the rows.
