@@ -66,7 +66,7 @@ print(json.dumps([repr(v) for v in c.ravel()]))
     /// (x lines eight and one at a time: 13 lines per plane take both; 19 rows of 2-D lines in one block). With 32 or
     /// more lines per plane (or per 2-D block of 64) and AVX-512, the vector x sweep: 40 lines per plane take a last
     /// block that overlaps the one before, 70 2-D lines a block of 64 and 6 scalar lines; uptake per site of 2 × 2 × 2
-    /// voxels takes the reaction rows expanded along x.</summary>
+    /// voxels takes the reaction rows expanded along x; 260 columns take three parallel strips of the 2-D y sweep.</summary>
     [Theory]
     [InlineData(10, 13, 4, true, false)]
     [InlineData(7, 19, 1, false, false)]
@@ -77,6 +77,7 @@ print(json.dumps([repr(v) for v in c.ravel()]))
     [InlineData(37, 5, 6, true, false)]
     [InlineData(12, 40, 3, true, false)]
     [InlineData(21, 70, 1, false, false)]
+    [InlineData(260, 40, 1, true, false, 2)]
     [InlineData(10, 64, 4, true, false, 2)]
     [InlineData(8, 34, 2, false, false, 2)]
     public void ImplicitStep_MatchesAnIndependentScipyImplementationOfTheSameScheme(int nx, int ny, int nz, bool dirichlet, bool withHeld, int coarsening = 1)

@@ -191,9 +191,18 @@ public static class DiffusionSolver
                 int first = b * TwoDimensionalBlock;
                 LodSweeps.SweepXLines(c, first, Math.Min(TwoDimensionalBlock, ny - first), r, cpX, pivotX, extraX, reaction);
             });
-            LodSweeps.SweepUniformRows(c, 0, nx, ny, nx, r, cpY, pivotY, extraY, 0);
+            // y sweep in column strips: each strip's lines are independent of the others'.
+            int strips = (nx + TwoDimensionalStrip - 1) / TwoDimensionalStrip;
+            Parallel.For(0, strips, options, b =>
+            {
+                int first = b * TwoDimensionalStrip;
+                LodSweeps.SweepUniformRows(c, first, Math.Min(TwoDimensionalStrip, nx - first), ny, nx, r, cpY, pivotY, extraY, 0);
+            });
         }
     }
+
+    /// <summary>Columns per parallel strip of the 2-D y sweep (1 KB of each row).</summary>
+    private const int TwoDimensionalStrip = 128;
 
     /// <summary>Lines per parallel block of the 2-D x sweep (two blocks of the vector sweep).</summary>
     private const int TwoDimensionalBlock = 2 * LodSweeps.BlockLines;
