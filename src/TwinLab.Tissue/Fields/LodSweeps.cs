@@ -521,7 +521,7 @@ internal static class LodSweeps
     }
 
     /// <summary>Asks for the cache lines of <paramref name="length"/> doubles from <paramref name="index"/> (a hint
-    /// only: nothing is read or written).</summary>
+    /// only: nothing is read or written, and a prefetch never faults, so the array may even move meanwhile).</summary>
     private static unsafe void Prefetch(ref double field, int index, int length)
     {
         if (!Sse.IsSupported)
