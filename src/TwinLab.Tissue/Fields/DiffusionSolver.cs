@@ -228,25 +228,26 @@ public static class DiffusionSolver
         int factor = uptake.Coarsening;
         int sitesX = nx / factor, sitesY = ny / factor;
         var rates = uptake.Values;
-        // 1/(1 + Δt(λ + u)) per site, as vector passes (the same operations in the same order as the scalar formula).
         var siteFactor = field.SiteScratch(rates.Length);
-        TensorPrimitives.Add(rates, field.DecayRate, siteFactor);
-        TensorPrimitives.Multiply(siteFactor, timeStep, siteFactor);
-        TensorPrimitives.Add(siteFactor, 1.0, siteFactor);
-        TensorPrimitives.Divide(1.0, siteFactor, siteFactor);
-        if (factor == 1)
-        {
-            // One site per voxel: the site factors already are the rows.
-            return new ReactionRows(siteFactor, nx, ny, 1, sitesY, shared: false);
-        }
         int siteRows = rates.Length / sitesX;
-        var table = field.ReactionScratch(siteRows * nx);
+        var table = factor == 1 ? siteFactor : field.ReactionScratch(siteRows * nx);
+        double decay = field.DecayRate;
         Parallel.For(0, siteRows, options, row =>
         {
+            // 1/(1 + Δt(λ + u)) per site of the row, as vector passes (the scalar formula's operations in its order),
+            // then each repeated over the site's f voxels along x. With one site per voxel the site factors are the rows.
             int from = row * sitesX, to = row * nx;
-            for (int x = 0; x < nx; x++)
+            var factors = siteFactor.AsSpan(from, sitesX);
+            TensorPrimitives.Add(rates.AsSpan(from, sitesX), decay, factors);
+            TensorPrimitives.Multiply(factors, timeStep, factors);
+            TensorPrimitives.Add(factors, 1.0, factors);
+            TensorPrimitives.Divide(1.0, factors, factors);
+            if (factor > 1)
             {
-                table[to + x] = siteFactor[from + (x / factor)];
+                for (int sx = 0; sx < sitesX; sx++)
+                {
+                    table.AsSpan(to + (sx * factor), factor).Fill(factors[sx]);
+                }
             }
         });
         return new ReactionRows(table, nx, ny, factor, sitesY, shared: false);
