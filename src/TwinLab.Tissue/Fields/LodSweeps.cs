@@ -73,15 +73,15 @@ internal static class LodSweeps
 
     /// <summary>
     /// The reaction and the x sweep for <paramref name="count"/> consecutive lines from <paramref name="firstLine"/>
-    /// (line = y + n_y·z, starting at voxel n_x·line). Uses the vector sweep when it is supported, allowed, the lines
-    /// are at least 8 long and there are at least <see cref="BlockLines"/> of them; otherwise the scalar sweep.
+    /// (line = y + n_y·z, starting at voxel n_x·line). Uses the vector sweep when it is supported, the lines are at
+    /// least 8 long and there are at least <see cref="BlockLines"/> of them; otherwise the scalar sweep.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SweepXLines(double[] c, int firstLine, int count, double r, double[] cp, double[] pivot,
-        double[] extra, in ReactionRows reaction, bool allowVector = true)
+        double[] extra, in ReactionRows reaction)
     {
         int nx = reaction.SizeX;
-        if (allowVector && VectorXSweepSupported && nx >= 8 && count >= BlockLines)
+        if (VectorXSweepSupported && nx >= 8 && count >= BlockLines)
         {
             SweepXLinesVector(c, firstLine, count, r, cp, pivot, extra, reaction);
         }
