@@ -162,10 +162,11 @@ print(json.dumps([repr(v) for v in c.ravel()]))
     }
 
     /// <summary>The general path (held voxels) and the shared-coefficient path with the vector x sweep (45 lines per
-    /// plane, uptake per site of 3³ voxels).</summary>
+    /// plane, uptake per site of 3³ voxels), and in 2-D with blocks of 64 lines and three strips of the y sweep.</summary>
     [Theory]
     [InlineData(17, 13, 11, true)]
     [InlineData(18, 45, 12, false)]
+    [InlineData(261, 69, 1, false)]
     public void ImplicitStep_IsBitwiseIdenticalForOneAndTwoThreads(int nx, int ny, int nz, bool withHeld)
     {
         var lattice = new Lattice(nx, ny, nz, 3);
