@@ -63,7 +63,10 @@ print(json.dumps([repr(v) for v in c.ravel()]))
     }
 
     /// <summary>With held voxels the general path runs; without, the path with shared Thomas coefficients and SIMD rows
-    /// (x lines eight, four and one at a time: 13 lines per plane take all three; 19 rows of 2-D lines in blocks of 16).</summary>
+    /// (x lines eight and one at a time: 13 lines per plane take both; 19 rows of 2-D lines in one block). With 32 or
+    /// more lines per plane (or per 2-D block of 64) and AVX-512, the vector x sweep: 40 lines per plane take a last
+    /// block that overlaps the one before, 70 2-D lines a block of 64 and 6 scalar lines; uptake per site of 2 × 2 × 2
+    /// voxels takes the reaction rows expanded along x; 260 columns take three parallel strips of the 2-D y sweep.</summary>
     [Theory]
     [InlineData(10, 13, 4, true, false)]
     [InlineData(7, 19, 1, false, false)]
@@ -72,16 +75,27 @@ print(json.dumps([repr(v) for v in c.ravel()]))
     [InlineData(9, 7, 5, true, false)]
     [InlineData(11, 6, 1, false, false)]
     [InlineData(37, 5, 6, true, false)]
-    public void ImplicitStep_MatchesAnIndependentScipyImplementationOfTheSameScheme(int nx, int ny, int nz, bool dirichlet, bool withHeld)
+    [InlineData(12, 40, 3, true, false)]
+    [InlineData(21, 70, 1, false, false)]
+    [InlineData(260, 40, 1, true, false, 2)]
+    [InlineData(10, 64, 4, true, false, 2)]
+    [InlineData(8, 34, 2, false, false, 2)]
+    public void ImplicitStep_MatchesAnIndependentScipyImplementationOfTheSameScheme(int nx, int ny, int nz, bool dirichlet, bool withHeld, int coarsening = 1)
     {
         var lattice = new Lattice(nx, ny, nz, 4);
         var faces = dirichlet ? FaceBoundary.Dirichlet(3) : FaceBoundary.Closed;
         var field = RandomField(lattice, faces, 0.05, 7, withHeld);
-        var uptake = new SiteRates(lattice, 1);
+        var uptake = new SiteRates(lattice, coarsening);
         var stream = RandomStream.For(8, "test.uptake");
-        for (int i = 0; i < lattice.VoxelCount; i++)
+        for (int i = 0; i < uptake.Sites.VoxelCount; i++)
         {
             uptake.Rates[i] = stream.NextDouble() < 0.5 ? 2 * stream.NextDouble() : 0;
+        }
+        var voxelUptake = new double[lattice.VoxelCount];
+        for (int i = 0; i < lattice.VoxelCount; i++)
+        {
+            var (x, y, z) = lattice.Coordinates(i);
+            voxelUptake[i] = uptake.Rates[uptake.Sites.Index(x / coarsening, y / coarsening, nz == 1 ? 0 : z / coarsening)];
         }
         var input = JsonSerializer.Serialize(new
         {
@@ -94,7 +108,7 @@ print(json.dumps([repr(v) for v in c.ravel()]))
             face = 3.0,
             c = field.Concentrations.ToArray(),
             held = Enumerable.Range(0, lattice.VoxelCount).Select(i => field.IsHeld(i) ? 1 : 0).ToArray(),
-            u = uptake.Rates.ToArray(),
+            u = voxelUptake,
             steps = 3,
         });
         for (int s = 0; s < 3; s++)
@@ -147,17 +161,100 @@ print(json.dumps([repr(v) for v in c.ravel()]))
         Assert.InRange(gap, 0, steps * k * dt * k * dt);
     }
 
-    [Fact]
-    public void ImplicitStep_IsBitwiseIdenticalForOneAndTwoThreads()
+    /// <summary>The general path (held voxels) and the shared-coefficient path with the vector x sweep (45 lines per
+    /// plane, uptake per site of 3³ voxels), and in 2-D with blocks of 64 lines and three strips of the y sweep.</summary>
+    [Theory]
+    [InlineData(17, 13, 11, true)]
+    [InlineData(18, 45, 12, false)]
+    [InlineData(261, 69, 1, false)]
+    public void ImplicitStep_IsBitwiseIdenticalForOneAndTwoThreads(int nx, int ny, int nz, bool withHeld)
     {
-        var one = RandomField(new Lattice(17, 13, 11, 3), FaceBoundary.Dirichlet(2), 0.1, 13, withHeld: true);
-        var two = RandomField(new Lattice(17, 13, 11, 3), FaceBoundary.Dirichlet(2), 0.1, 13, withHeld: true);
+        var lattice = new Lattice(nx, ny, nz, 3);
+        var one = RandomField(lattice, FaceBoundary.Dirichlet(2), 0.1, 13, withHeld);
+        var two = RandomField(lattice, FaceBoundary.Dirichlet(2), 0.1, 13, withHeld);
+        SiteRates? uptake = null;
+        if (!withHeld)
+        {
+            uptake = new SiteRates(lattice, 3);
+            var stream = RandomStream.For(14, "test.uptake");
+            for (int i = 0; i < uptake.Rates.Length; i++)
+            {
+                uptake.Rates[i] = stream.NextDouble() < 0.8 ? 0.5 : 0;
+            }
+        }
         for (int s = 0; s < 5; s++)
         {
-            DiffusionSolver.StepImplicit(one, null, 0.7, maxThreads: 1);
-            DiffusionSolver.StepImplicit(two, null, 0.7, maxThreads: 2);
+            DiffusionSolver.StepImplicit(one, uptake, 0.7, maxThreads: 1);
+            DiffusionSolver.StepImplicit(two, uptake, 0.7, maxThreads: 2);
         }
         Assert.True(one.Concentrations.SequenceEqual(two.Concentrations));
+    }
+
+    /// <summary>
+    /// The x sweep's implementations (the vector one where AVX-512 is present, which transposes 8 × 8 tiles and solves
+    /// 32 lines at a time, and the scalar one, eight lines at a time) against a plain single-line loop written here:
+    /// the same operations in the same order, so bit for bit the same — for line lengths that are and are not multiples
+    /// of 8, line counts that are and are not multiples of 32, an offset first line, per-site reaction rows and a
+    /// shared row.
+    /// </summary>
+    [Theory]
+    [InlineData(8, 32, 0, 1)]
+    [InlineData(9, 33, 5, 1)]
+    [InlineData(15, 45, 3, 3)]
+    [InlineData(250, 100, 250, 5)]
+    [InlineData(24, 64, 0, 0)]
+    [InlineData(7, 40, 0, 1)]
+    public void XSweep_VectorAndScalarPaths_EqualASingleLineLoopBitForBit(int nx, int count, int firstLine, int coarsening)
+    {
+        int ny = 5 * Math.Max(1, coarsening) * 3;
+        int lines = firstLine + count + 3;
+        int nz = (lines + ny - 1) / ny;
+        var stream = RandomStream.For(21, "test.xsweep");
+        var values = new double[nx * ny * nz];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = 10 * stream.NextDouble();
+        }
+        double r = 37.5;
+        var (cp, pivot, extra) = DiffusionSolver.AxisCoefficients(nx, r, FaceBoundary.Dirichlet(3));
+        ReactionRows reaction;
+        if (coarsening == 0)
+        {
+            var shared = new double[nx];
+            Array.Fill(shared, 1 / 1.07);
+            reaction = new ReactionRows(shared, nx, ny, 1, 1, shared: true);
+        }
+        else
+        {
+            int siteRows = ny / coarsening * ((nz + coarsening - 1) / coarsening);
+            var table = new double[siteRows * nx];
+            for (int i = 0; i < table.Length; i++)
+            {
+                table[i] = 1 / (1 + (0.1 * stream.NextDouble()));
+            }
+            reaction = new ReactionRows(table, nx, ny, coarsening, ny / coarsening, shared: false);
+        }
+        var expected = (double[])values.Clone();
+        for (int line = firstLine; line < firstLine + count; line++)
+        {
+            int start = nx * line, row = reaction.StartOf(line);
+            double previous = 0;
+            for (int x = 0; x < nx; x++)
+            {
+                previous = ((expected[start + x] * reaction.Table[row + x]) + extra[x] + (r * previous)) * pivot[x];
+                expected[start + x] = previous;
+            }
+            for (int x = nx - 2; x >= 0; x--)
+            {
+                expected[start + x] -= cp[x] * expected[start + x + 1];
+            }
+        }
+        var fast = (double[])values.Clone();
+        LodSweeps.SweepXLines(fast, firstLine, count, r, cp, pivot, extra, reaction);
+        var scalar = (double[])values.Clone();
+        LodSweeps.SweepXLinesScalar(scalar, firstLine, count, r, cp, pivot, extra, reaction);
+        Assert.Equal(expected, fast);
+        Assert.Equal(expected, scalar);
     }
 
     [Fact]

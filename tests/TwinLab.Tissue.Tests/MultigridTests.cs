@@ -179,6 +179,74 @@ print(json.dumps([repr(v) for v in spsolve(A, rhs)]))
         Assert.True(factors[^1] - factors[0] < 0.05, string.Join(", ", factors));
     }
 
+    /// <summary>
+    /// Single held voxels scattered at random (and a few 2 × 2 × 2 clusters) are far smaller than any coarse cell, so
+    /// the coarse grids drop them. Before their absorption entered the coarse shifts these problems converged at
+    /// 0.34 (2-D) and 0.57 (3-D) per V-cycle with D/h² = 62.5/min, and diverged in the oxygen setting, D/h² = 25 000/min
+    /// (factors 1.17–7.1), so the bound of 0.2 used for problems without obstacles fails on every case here without it.
+    /// The solution must still be the SOR solution (the change touches only the coarse grids).
+    /// </summary>
+    [Theory]
+    [InlineData(40, 40, 40, 2.0, 1e5, 0.02, false)]
+    [InlineData(40, 40, 40, 2.0, 1e5, 0.05, false)]
+    [InlineData(63, 63, 63, 2.0, 1e5, 0.01, false)]
+    [InlineData(40, 40, 40, 2.0, 1e5, 0.005, true)]
+    [InlineData(21, 18, 15, 4.0, 1e3, 0.05, false)]
+    [InlineData(30, 24, 1, 4.0, 1e3, 0.02, false)]
+    public void ConvergenceFactorPerCycle_StaysBounded_AroundIsolatedHeldVoxels(int nx, int ny, int nz, double h, double d, double heldFraction, bool clusters)
+    {
+        var lattice = new Lattice(nx, ny, nz, h);
+        var field = new DiffusionField("s", "1", lattice, d, 0.1, FaceBoundary.Dirichlet(38));
+        var stream = RandomStream.For(5, "test.obstacles");
+        for (int i = 0; i < lattice.VoxelCount; i++)
+        {
+            field.Concentrations[i] = 10 * stream.NextDouble();
+            if (stream.NextDouble() < heldFraction)
+            {
+                var (x, y, z) = lattice.Coordinates(i);
+                int size = clusters ? 2 : 1;
+                for (int dz = 0; dz < size && z + dz < nz; dz++)
+                {
+                    for (int dy = 0; dy < size && y + dy < ny; dy++)
+                    {
+                        for (int dx = 0; dx < size && x + dx < nx; dx++)
+                        {
+                            field.Hold(lattice.Index(x + dx, y + dy, z + dz), 20);
+                        }
+                    }
+                }
+            }
+        }
+        var uptake = new SiteRates(lattice, 1);
+        for (int s = 0; s < uptake.Rates.Length; s++)
+        {
+            uptake.Rates[s] = stream.NextDouble() < 0.6 ? 10 : 0;
+        }
+        var sor = new DiffusionField("s", "1", lattice, d, 0.1, FaceBoundary.Dirichlet(38));
+        for (int i = 0; i < lattice.VoxelCount; i++)
+        {
+            if (field.IsHeld(i))
+            {
+                sor.Hold(i, field.Concentrations[i]);
+            }
+        }
+        var result = DiffusionSolver.SolveSteadyStateMultigrid(field, uptake, 1e-9, maxCycles: 60, maxThreads: 2);
+        output.WriteLine($"{lattice}, {heldFraction:P1} held{(clusters ? " in 2³ clusters" : "")}: {result}");
+        Assert.True(result.Converged, result.ToString());
+        // Measured 0.05–0.15 (docs/methods/tissue.md); 0.2 is the bound of the obstacle-free problems below.
+        Assert.InRange(result.ConvergenceFactor, 0, 0.2);
+        Assert.True(DiffusionSolver.SolveSteadyState(sor, uptake, null, 1e-11, maxThreads: 2).Converged);
+        // Multigrid stops with its last correction ≤ 1e-9, leaving an error of about ρ/(1 − ρ) of it (< 3e-10 at ρ = 0.2);
+        // SOR's error after updates below 1e-11 is ≲ 1e-9 at these sizes. Allow 1e-7 on values 0–38.
+        double worst = 0;
+        for (int i = 0; i < lattice.VoxelCount; i++)
+        {
+            worst = Math.Max(worst, Math.Abs(sor.Concentrations[i] - field.Concentrations[i]));
+        }
+        output.WriteLine($"largest difference from SOR {worst:E2}");
+        Assert.True(worst < 1e-7, $"largest difference {worst}");
+    }
+
     [Theory]
     [InlineData(24, 24, 24, 1, true)]
     [InlineData(37, 37, 37, 1, true)]

@@ -42,6 +42,7 @@ public sealed class DiffusionField
     private readonly byte[] _held;
     private double[]? _scratch;
     private double[]? _siteScratch;
+    private double[]? _reactionScratch;
 
     /// <summary>Creates a field at concentration 0 everywhere.</summary>
     /// <param name="name">The substance, e.g. <c>oxygen</c>.</param>
@@ -117,6 +118,16 @@ public sealed class DiffusionField
             _siteScratch = new double[length];
         }
         return _siteScratch;
+    }
+
+    /// <summary>A reusable buffer for the implicit reaction factors expanded along x (one row per row of sites).</summary>
+    internal double[] ReactionScratch(int length)
+    {
+        if (_reactionScratch is null || _reactionScratch.Length != length)
+        {
+            _reactionScratch = new double[length];
+        }
+        return _reactionScratch;
     }
 
     /// <summary>The concentration at voxel (x, y, z).</summary>

@@ -159,7 +159,7 @@ public static class DiffusionSolver
     /// <summary>
     /// The same LOD step when no voxel is held: every line along an axis then has the same tridiagonal matrix, so the
     /// Thomas coefficients (modified super-diagonal and reciprocal pivots) are computed once per axis, the sweeps need
-    /// no division, and the y and z sweeps run as SIMD operations over whole contiguous rows.
+    /// no division, and the sweeps run on vectors (see <see cref="LodSweeps"/>).
     /// </summary>
     private static void StepImplicitWithoutHeldVoxels(DiffusionField field, SiteRates? uptake, double timeStep, double r, ParallelOptions options)
     {
@@ -170,148 +170,92 @@ public static class DiffusionSolver
         var (cpX, pivotX, extraX) = AxisCoefficients(nx, r, faces);
         var (cpY, pivotY, extraY) = AxisCoefficients(ny, r, faces);
         var (cpZ, pivotZ, extraZ) = AxisCoefficients(nz, r, faces);
-        int factor = uptake?.Coarsening ?? 1;
-        int[] siteX = SiteIndices(nx, factor);
-        int sitesX = nx / factor, sitesY = ny / factor;
-        double uniform = 1 / (1 + (timeStep * field.DecayRate));
-        double[]? siteFactor = null;
-        if (uptake is not null)
-        {
-            var rates = uptake.Values;
-            siteFactor = field.SiteScratch(rates.Length);
-            for (int s = 0; s < rates.Length; s++)
-            {
-                siteFactor[s] = 1 / (1 + (timeStep * (field.DecayRate + rates[s])));
-            }
-        }
+        var reaction = ReactionFactors(field, uptake, timeStep, options);
 
         if (lattice.Dimensions == 3)
         {
             // Per plane z: the x lines (reaction fused), then the y sweep while the plane is still in cache; then the z
-            // sweep per slab y. Two passes over memory instead of three.
+            // sweep per slab y, fetching rows ahead. Two passes over memory instead of three.
             Parallel.For(0, nz, options, z =>
             {
-                SweepXLines(c, z * ny, ny, nx, ny, r, cpX, pivotX, extraX, siteFactor, uniform, siteX, factor, sitesX, sitesY);
-                SweepUniformRows(c, nx * ny * z, nx, ny, nx, r, cpY, pivotY, extraY);
+                LodSweeps.SweepXLines(c, z * ny, ny, r, cpX, pivotX, extraX, reaction);
+                LodSweeps.SweepUniformRows(c, nx * ny * z, nx, ny, nx, r, cpY, pivotY, extraY, 0);
             });
-            Parallel.For(0, ny, options, y => SweepUniformRows(c, nx * y, nx, nz, nx * ny, r, cpZ, pivotZ, extraZ));
+            Parallel.For(0, ny, options, y => LodSweeps.SweepUniformRows(c, nx * y, nx, nz, nx * ny, r, cpZ, pivotZ, extraZ, ZPrefetchRows));
         }
         else
         {
-            int blocks = (ny + 15) / 16;
+            int blocks = (ny + TwoDimensionalBlock - 1) / TwoDimensionalBlock;
             Parallel.For(0, blocks, options, b =>
             {
-                int first = b * 16;
-                SweepXLines(c, first, Math.Min(16, ny - first), nx, ny, r, cpX, pivotX, extraX, siteFactor, uniform, siteX, factor, sitesX, sitesY);
+                int first = b * TwoDimensionalBlock;
+                LodSweeps.SweepXLines(c, first, Math.Min(TwoDimensionalBlock, ny - first), r, cpX, pivotX, extraX, reaction);
             });
-            SweepUniformRows(c, 0, nx, ny, nx, r, cpY, pivotY, extraY);
+            // y sweep in column strips: each strip's lines are independent of the others'.
+            int strips = (nx + TwoDimensionalStrip - 1) / TwoDimensionalStrip;
+            Parallel.For(0, strips, options, b =>
+            {
+                int first = b * TwoDimensionalStrip;
+                LodSweeps.SweepUniformRows(c, first, Math.Min(TwoDimensionalStrip, nx - first), ny, nx, r, cpY, pivotY, extraY, 0);
+            });
         }
     }
+
+    /// <summary>Columns per parallel strip of the 2-D y sweep (1 KB of each row).</summary>
+    private const int TwoDimensionalStrip = 128;
+
+    /// <summary>Lines per parallel block of the 2-D x sweep (two blocks of the vector sweep).</summary>
+    private const int TwoDimensionalBlock = 2 * LodSweeps.BlockLines;
+
+    /// <summary>How many rows ahead the z sweep asks for its rows (measured on the 250³ field: 3–4 rows ahead cut
+    /// the z sweep from 12 ms to 9 ms under load; see docs/benchmarks.md).</summary>
+    private const int ZPrefetchRows = 4;
 
     /// <summary>
-    /// The reaction and the x sweep (Thomas with shared coefficients) for <paramref name="count"/> consecutive lines
-    /// starting at line <paramref name="firstLine"/> (line = y + ny·z): eight lines at a time (see
-    /// <see cref="SweepEightXLines"/>), then the remaining ones singly; each line's arithmetic is the same either way.
+    /// The implicit reaction factors 1/(1 + Δt(λ + u)) once per site, expanded along x once per row of sites (a site
+    /// row serves f lines in y and f planes in z), or a single shared row without uptake.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SweepXLines(double[] c, int firstLine, int count, int nx, int ny, double r, double[] cpX,
-        double[] pivotX, double[] extraX, double[]? siteFactor, double uniform, int[] siteX, int factor, int sitesX, int sitesY)
+    private static ReactionRows ReactionFactors(DiffusionField field, SiteRates? uptake, double timeStep, ParallelOptions options)
     {
-        int line = firstLine;
-        int end = firstLine + count;
-        for (; line + 8 <= end; line += 8)
+        var lattice = field.Lattice;
+        int nx = lattice.SizeX, ny = lattice.SizeY;
+        if (uptake is null)
         {
-            SweepEightXLines(c, nx * line, nx, r, cpX, pivotX, extraX, siteFactor, uniform, siteX, line, ny, factor, sitesX, sitesY);
+            var shared = field.ReactionScratch(nx);
+            Array.Fill(shared, 1 / (1 + (timeStep * field.DecayRate)));
+            return new ReactionRows(shared, nx, ny, 1, 1, shared: true);
         }
-        for (; line < end; line++)
+        int factor = uptake.Coarsening;
+        int sitesX = nx / factor, sitesY = ny / factor;
+        var rates = uptake.Values;
+        var siteFactor = field.SiteScratch(rates.Length);
+        int siteRows = rates.Length / sitesX;
+        var table = factor == 1 ? siteFactor : field.ReactionScratch(siteRows * nx);
+        double decay = field.DecayRate;
+        Parallel.For(0, siteRows, options, row =>
         {
-            int start = nx * line;
-            int siteRow = SiteRowOf(line, ny, factor, sitesX, sitesY);
-            double previous = 0;
-            for (int x = 0; x < nx; x++)
+            // 1/(1 + Δt(λ + u)) per site of the row, as vector passes (the scalar formula's operations in its order),
+            // then each repeated over the site's f voxels along x. With one site per voxel the site factors are the rows.
+            int from = row * sitesX, to = row * nx;
+            var factors = siteFactor.AsSpan(from, sitesX);
+            TensorPrimitives.Add(rates.AsSpan(from, sitesX), decay, factors);
+            TensorPrimitives.Multiply(factors, timeStep, factors);
+            TensorPrimitives.Add(factors, 1.0, factors);
+            TensorPrimitives.Divide(1.0, factors, factors);
+            if (factor > 1)
             {
-                double reaction = siteFactor is null ? uniform : siteFactor[siteRow + siteX[x]];
-                previous = ((c[start + x] * reaction) + extraX[x] + (r * previous)) * pivotX[x];
-                c[start + x] = previous;
+                for (int sx = 0; sx < sitesX; sx++)
+                {
+                    table.AsSpan(to + (sx * factor), factor).Fill(factors[sx]);
+                }
             }
-            for (int x = nx - 2; x >= 0; x--)
-            {
-                c[start + x] -= cpX[x] * c[start + x + 1];
-            }
-        }
-    }
-
-    /// <summary>
-    /// The reaction and the x sweep for eight consecutive lines from <paramref name="s0"/>, advanced together: each
-    /// line's forward recurrence is a chain of dependent multiplies and adds, so eight chains in flight keep the
-    /// arithmetic units busy where four leave them waiting. Each line's arithmetic is the same as alone.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SweepEightXLines(double[] c, int s0, int nx, double r, double[] cpX, double[] pivotX, double[] extraX,
-        double[]? siteFactor, double uniform, int[] siteX, int line, int ny, int factor, int sitesX, int sitesY)
-    {
-        int s1 = s0 + nx, s2 = s1 + nx, s3 = s2 + nx, s4 = s3 + nx, s5 = s4 + nx, s6 = s5 + nx, s7 = s6 + nx;
-        int q0 = SiteRowOf(line, ny, factor, sitesX, sitesY), q1 = SiteRowOf(line + 1, ny, factor, sitesX, sitesY);
-        int q2 = SiteRowOf(line + 2, ny, factor, sitesX, sitesY), q3 = SiteRowOf(line + 3, ny, factor, sitesX, sitesY);
-        int q4 = SiteRowOf(line + 4, ny, factor, sitesX, sitesY), q5 = SiteRowOf(line + 5, ny, factor, sitesX, sitesY);
-        int q6 = SiteRowOf(line + 6, ny, factor, sitesX, sitesY), q7 = SiteRowOf(line + 7, ny, factor, sitesX, sitesY);
-        double p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0;
-        for (int x = 0; x < nx; x++)
-        {
-            double e = extraX[x], pivot = pivotX[x];
-            double f0 = uniform, f1 = uniform, f2 = uniform, f3 = uniform, f4 = uniform, f5 = uniform, f6 = uniform, f7 = uniform;
-            if (siteFactor is not null)
-            {
-                int sx = siteX[x];
-                f0 = siteFactor[q0 + sx];
-                f1 = siteFactor[q1 + sx];
-                f2 = siteFactor[q2 + sx];
-                f3 = siteFactor[q3 + sx];
-                f4 = siteFactor[q4 + sx];
-                f5 = siteFactor[q5 + sx];
-                f6 = siteFactor[q6 + sx];
-                f7 = siteFactor[q7 + sx];
-            }
-            p0 = ((c[s0 + x] * f0) + e + (r * p0)) * pivot;
-            p1 = ((c[s1 + x] * f1) + e + (r * p1)) * pivot;
-            p2 = ((c[s2 + x] * f2) + e + (r * p2)) * pivot;
-            p3 = ((c[s3 + x] * f3) + e + (r * p3)) * pivot;
-            p4 = ((c[s4 + x] * f4) + e + (r * p4)) * pivot;
-            p5 = ((c[s5 + x] * f5) + e + (r * p5)) * pivot;
-            p6 = ((c[s6 + x] * f6) + e + (r * p6)) * pivot;
-            p7 = ((c[s7 + x] * f7) + e + (r * p7)) * pivot;
-            c[s0 + x] = p0;
-            c[s1 + x] = p1;
-            c[s2 + x] = p2;
-            c[s3 + x] = p3;
-            c[s4 + x] = p4;
-            c[s5 + x] = p5;
-            c[s6 + x] = p6;
-            c[s7 + x] = p7;
-        }
-        for (int x = nx - 2; x >= 0; x--)
-        {
-            double cp = cpX[x];
-            c[s0 + x] -= cp * c[s0 + x + 1];
-            c[s1 + x] -= cp * c[s1 + x + 1];
-            c[s2 + x] -= cp * c[s2 + x + 1];
-            c[s3 + x] -= cp * c[s3 + x + 1];
-            c[s4 + x] -= cp * c[s4 + x + 1];
-            c[s5 + x] -= cp * c[s5 + x + 1];
-            c[s6 + x] -= cp * c[s6 + x + 1];
-            c[s7 + x] -= cp * c[s7 + x + 1];
-        }
-    }
-
-    private static int SiteRowOf(int line, int ny, int factor, int sitesX, int sitesY)
-    {
-        int y = line % ny, z = line / ny;
-        return sitesX * ((y / factor) + (sitesY * (z / factor)));
+        });
+        return new ReactionRows(table, nx, ny, factor, sitesY, shared: false);
     }
 
     /// <summary>Thomas coefficients of the 1-D matrix tridiag(−r, 1 + r·k, −r) of length n with zero-flux or ghost
     /// ends: the modified super-diagonal c′, the reciprocal pivots and the right-hand-side term of ghost faces.</summary>
-    private static (double[] Cp, double[] Pivot, double[] Extra) AxisCoefficients(int n, double r, FaceBoundary faces)
+    internal static (double[] Cp, double[] Pivot, double[] Extra) AxisCoefficients(int n, double r, FaceBoundary faces)
     {
         var cp = new double[n];
         var pivot = new double[n];
@@ -331,70 +275,6 @@ public static class DiffusionSolver
             previousCp = cp[j];
         }
         return (cp, pivot, extra);
-    }
-
-    /// <summary>Thomas along an axis for whole contiguous rows at once, with coefficients shared by all lines (SIMD):
-    /// forward, row_j = (r·row_{j−1} + row_j + extra_j)·pivot_j in one pass over the row; backward,
-    /// row_j = row_j − c′_j·row_{j+1}. Written with explicit vectors in a method compiled fully optimised from its first
-    /// call, so the first steps of a run cost what the later ones do.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SweepUniformRows(double[] c, int start, int rowLength, int n, int stride, double r,
-        double[] cp, double[] pivot, double[] extra)
-    {
-        ref double field = ref MemoryMarshal.GetArrayDataReference(c);
-        int vectorEnd = Vector256.IsHardwareAccelerated ? rowLength - (rowLength % 4) : 0;
-        for (int j = 0; j < n; j++)
-        {
-            int row = start + (j * stride), previous = row - stride;
-            double e = extra[j], p = pivot[j];
-            bool first = j == 0;
-            var vr = Vector256.Create(r);
-            var ve = Vector256.Create(e);
-            var vp = Vector256.Create(p);
-            int x = 0;
-            for (; x < vectorEnd; x += 4)
-            {
-                var value = Vector256.LoadUnsafe(ref field, (nuint)(row + x));
-                if (!first)
-                {
-                    value = (Vector256.LoadUnsafe(ref field, (nuint)(previous + x)) * vr) + value;
-                }
-                if (e != 0)
-                {
-                    value += ve;
-                }
-                (value * vp).StoreUnsafe(ref field, (nuint)(row + x));
-            }
-            for (; x < rowLength; x++)
-            {
-                double value = c[row + x];
-                if (!first)
-                {
-                    value = (c[previous + x] * r) + value;
-                }
-                if (e != 0)
-                {
-                    value += e;
-                }
-                c[row + x] = value * p;
-            }
-        }
-        for (int j = n - 2; j >= 0; j--)
-        {
-            int row = start + (j * stride), next = row + stride;
-            double minus = -cp[j];
-            var vm = Vector256.Create(minus);
-            int x = 0;
-            for (; x < vectorEnd; x += 4)
-            {
-                var value = (Vector256.LoadUnsafe(ref field, (nuint)(next + x)) * vm) + Vector256.LoadUnsafe(ref field, (nuint)(row + x));
-                value.StoreUnsafe(ref field, (nuint)(row + x));
-            }
-            for (; x < rowLength; x++)
-            {
-                c[row + x] = (c[next + x] * minus) + c[row + x];
-            }
-        }
     }
 
     /// <summary>The largest stable explicit step h²/(2dD + h²·(λ + max u)) in minutes.</summary>

@@ -293,6 +293,9 @@ internal sealed class MultigridLevel
     /// <summary>Finest grid: the interior diagonal shift + 2d·K per voxel along x, laid out as <see cref="InvLines"/>.</summary>
     public double[] DiagonalLines { get; set; } = [];
 
+    /// <summary>Whether any voxel of this grid is held.</summary>
+    public bool HasHeld { get; set; }
+
     /// <summary>Finest grid: whether line (y, z) holds a held voxel (such lines take the scalar path).</summary>
     public bool[] LineHasHeld { get; set; } = [];
 
@@ -370,6 +373,7 @@ internal sealed class MultigridHierarchy
                 coarse.SiteX[x] = x;
             }
             MarkCoarseHeld(current, coarse, _levels.Count);
+            coarse.HasHeld = coarse.Held.AsSpan().ContainsAnyExcept((byte)0);
             _levels.Add(coarse);
             current = coarse;
         }
@@ -405,6 +409,7 @@ internal sealed class MultigridHierarchy
         int rows = fine.SitesX == 0 ? 1 : fine.SitesY * (threeD ? lattice.SizeZ / factor : 1);
         fine.InvLines = new double[rows * fine.Nx];
         fine.DiagonalLines = new double[rows * fine.Nx];
+        fine.HasHeld = fine.Held.AsSpan().ContainsAnyExcept((byte)0);
         fine.LineHasHeld = new bool[fine.Ny * fine.Nz];
         for (int line = 0; line < fine.LineHasHeld.Length; line++)
         {
@@ -703,8 +708,9 @@ internal sealed class MultigridHierarchy
         }
     }
 
-    /// <summary>Coarse shifts: the volume-weighted mean shift of the children that are not held; then the coarse
-    /// reciprocal diagonals.</summary>
+    /// <summary>Coarse shifts: the volume-weighted mean shift of the children that are not held, each child's shift
+    /// plus its absorption into held neighbours the coarse grid drops (see <see cref="DroppedObstacleCoupling"/>); then
+    /// the coarse reciprocal diagonals.</summary>
     private static void RestrictShift(MultigridLevel fine, MultigridLevel coarse, ParallelOptions options)
     {
         int lines = coarse.Ny * coarse.Nz;
@@ -728,7 +734,12 @@ internal sealed class MultigridHierarchy
                         if (fine.Held[start + fx] == 0)
                         {
                             double w = wyz * ax.RestrictionWeight[fx];
-                            sum[ax.Parent[fx]] += w * fine.Shift[row + fine.SiteX[fx]];
+                            double shift = fine.Shift[row + fine.SiteX[fx]];
+                            if (fine.HasHeld)
+                            {
+                                shift += DroppedObstacleCoupling(fine, coarse, fx, fy, fz, start + fx);
+                            }
+                            sum[ax.Parent[fx]] += w * shift;
                             volume[ax.Parent[fx]] += w;
                         }
                     }
@@ -744,6 +755,68 @@ internal sealed class MultigridHierarchy
             }
             return buffers;
         }, _ => { });
+    }
+
+    /// <summary>
+    /// The share of its neighbours' couplings that an isolated held voxel absorbs from a smooth field around it: the
+    /// far-field flux into one voxel held at 0 in the infinite cubic lattice is k·e∞/g(0), with g(0) = P/6 the lattice
+    /// Green's function at the origin and P = 1.516386059 Watson's integral (Watson 1939), so 6k·e∞ times 1/P ≈ 0.659.
+    /// </summary>
+    private const double IsolatedObstacleAbsorption = 1 / 1.516386059;
+
+    /// <summary>
+    /// The coupling of fine voxel <paramref name="i"/> at (fx, fy, fz) to its held neighbours that the coarse grid
+    /// cannot see — those whose coarse cell is neither held nor next to a held coarse cell — times
+    /// <see cref="IsolatedObstacleAbsorption"/>. Added to the coarse shift, it gives the coarse correction the sink of
+    /// small obstacles that the coarse grids drop; the boundaries of large held regions, which the coarse grids do hold,
+    /// are left as they were.
+    /// </summary>
+    private static double DroppedObstacleCoupling(MultigridLevel fine, MultigridLevel coarse, int fx, int fy, int fz, int i)
+    {
+        var held = fine.Held;
+        int nx = fine.Nx, plane = fine.Nx * fine.Ny;
+        double sum = 0;
+        if (fx > 0 && held[i - 1] != 0 && IsolatedOnCoarseGrid(coarse, fx - 1, fy, fz))
+        {
+            sum += fine.X.Lower[fx];
+        }
+        if (fx < nx - 1 && held[i + 1] != 0 && IsolatedOnCoarseGrid(coarse, fx + 1, fy, fz))
+        {
+            sum += fine.X.Upper[fx];
+        }
+        if (fy > 0 && held[i - nx] != 0 && IsolatedOnCoarseGrid(coarse, fx, fy - 1, fz))
+        {
+            sum += fine.Y.Lower[fy];
+        }
+        if (fy < fine.Ny - 1 && held[i + nx] != 0 && IsolatedOnCoarseGrid(coarse, fx, fy + 1, fz))
+        {
+            sum += fine.Y.Upper[fy];
+        }
+        if (fine.ThreeD)
+        {
+            if (fz > 0 && held[i - plane] != 0 && IsolatedOnCoarseGrid(coarse, fx, fy, fz - 1))
+            {
+                sum += fine.Z.Lower[fz];
+            }
+            if (fz < fine.Nz - 1 && held[i + plane] != 0 && IsolatedOnCoarseGrid(coarse, fx, fy, fz + 1))
+            {
+                sum += fine.Z.Upper[fz];
+            }
+        }
+        return IsolatedObstacleAbsorption * sum;
+    }
+
+    /// <summary>Whether the coarse cell of fine voxel (fx, fy, fz) is not held and has no held neighbour.</summary>
+    private static bool IsolatedOnCoarseGrid(MultigridLevel coarse, int fx, int fy, int fz)
+    {
+        int px = coarse.X.Parent[fx], py = coarse.Y.Parent[fy], pz = coarse.Z.Parent[fz];
+        int nx = coarse.Nx, plane = coarse.Nx * coarse.Ny;
+        int p = px + (nx * py) + (plane * pz);
+        var held = coarse.Held;
+        return held[p] == 0
+            && !(px > 0 && held[p - 1] != 0) && !(px < nx - 1 && held[p + 1] != 0)
+            && !(py > 0 && held[p - nx] != 0) && !(py < coarse.Ny - 1 && held[p + nx] != 0)
+            && !(pz > 0 && held[p - plane] != 0) && !(pz < coarse.Nz - 1 && held[p + plane] != 0);
     }
 
     /// <summary>Red-black Gauss–Seidel sweeps (each sweep: all red voxels, then all black).</summary>
