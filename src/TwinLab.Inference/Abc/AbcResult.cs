@@ -21,8 +21,10 @@ public sealed record AbcGeneration(int Index, double Epsilon, int Simulations, d
 /// <param name="StoppedBy">Why the run ended.</param>
 /// <param name="KernelDensityBandwidth">The cross-validated bandwidth of a Gaussian kernel density estimate on the
 /// unweighted particles, when the run chose one (<see cref="AbcSmcOptions.KernelDensitySampling"/>); null otherwise.</param>
+/// <param name="KernelDensityWeighted">Whether the kernel density estimate weights the particles by
+/// <paramref name="Weights"/> (<see cref="AbcSmcOptions.KernelDensityWeighted"/>) or gives them equal weight.</param>
 public sealed record AbcResult(IReadOnlyList<string> Names, double[] Values, double[] Weights, double Epsilon, int Simulations, int ExcludedNonFinite,
-    IReadOnlyList<AbcGeneration> Generations, string StoppedBy, double? KernelDensityBandwidth = null)
+    IReadOnlyList<AbcGeneration> Generations, string StoppedBy, double? KernelDensityBandwidth = null, bool KernelDensityWeighted = false)
 {
     /// <summary>The number of particles.</summary>
     public int Count => Weights.Length;
@@ -34,8 +36,9 @@ public sealed record AbcResult(IReadOnlyList<string> Names, double[] Values, dou
     /// <returns>The means.</returns>
     public double[] Means() => AbcWeights.WeightedMean(Values, Weights, Names.Count);
 
-    /// <summary>Posterior draws as the run's settings ask: from the Gaussian kernel density estimate on the unweighted
-    /// particles with bandwidth <see cref="KernelDensityBandwidth"/> (sbibm's SMC-ABC), restricted to the prior's support
+    /// <summary>Posterior draws as the run's settings ask: from the Gaussian kernel density estimate on the particles
+    /// (unweighted, as sbibm's SMC-ABC, unless <see cref="KernelDensityWeighted"/>) with bandwidth
+    /// <see cref="KernelDensityBandwidth"/>, restricted to the prior's support
     /// (draws outside it are discarded, drawn again and counted in <see cref="Sbi.PosteriorSamples.Proposed"/>); without a
     /// bandwidth, <see cref="Resample"/>.</summary>
     /// <param name="prior">The prior the run used (its support bounds the draws).</param>
@@ -50,7 +53,7 @@ public sealed record AbcResult(IReadOnlyList<string> Names, double[] Values, dou
             return Resample(count, seed);
         }
 
-        return new GaussianKernelDensity(Values, Names.Count, bandwidth).Sample(prior, count, seed);
+        return new GaussianKernelDensity(Values, Names.Count, bandwidth, KernelDensityWeighted ? Weights : default).Sample(prior, count, seed);
     }
 
     /// <summary>Unweighted draws by multinomial resampling (for C2ST or corner plots).</summary>

@@ -51,6 +51,11 @@ public sealed record AbcSmcOptions
     /// particles by cross-validation (<see cref="GaussianKernelDensity.SelectBandwidth"/>), so that
     /// <see cref="AbcResult.Sample"/> draws from it; false: <see cref="AbcResult.Sample"/> resamples the weighted particles.</summary>
     public bool KernelDensitySampling { get; init; } = true;
+
+    /// <summary>False (sbibm's default, <c>kde_sample_weights=False</c>): the kernel density estimate gives every final
+    /// particle the same weight, which leans the draws from the posterior towards the proposal; true: it weights them by
+    /// their importance weights. The bandwidth is cross-validated on the unweighted particles either way.</summary>
+    public bool KernelDensityWeighted { get; init; }
 }
 
 /// <summary>
@@ -216,7 +221,7 @@ public static class AbcSmc
             }
         }
 
-        return new AbcResult(prior.Names, particles, weights, epsilon, used, excluded, generations, stoppedBy, bandwidth);
+        return new AbcResult(prior.Names, particles, weights, epsilon, used, excluded, generations, stoppedBy, bandwidth, options.KernelDensityWeighted);
     }
 
     /// <summary>sbibm's initial round: factor × population, at least the population and at most half the budget (or the
