@@ -266,12 +266,18 @@ public class AbcTests
         Assert.True(last.FilledFromPrevious is > 0 and < 40, $"budget {budget} should end part-way through a generation; filled {last.FilledFromPrevious}");
         Assert.Contains("filled up", filled.StoppedBy, StringComparison.Ordinal);
 
-        // The filled particles are the previous population's first (closest) ones, each present in the final population.
-        var final = filled.Values.ToList();
-        for (var i = 0; i < last.FilledFromPrevious; i++)
+        // The last particles of the final population are the previous population's closest, closest first, with their
+        // distances.
+        var closest = Enumerable.Range(0, 40).OrderBy(i => previous.Distances![i]).ThenBy(i => i).ToArray();
+        var accepted = 40 - last.FilledFromPrevious;
+        for (var k = 0; k < last.FilledFromPrevious; k++)
         {
-            Assert.Contains(previous.Values[i], final);
+            Assert.Equal(previous.Values[closest[k]], filled.Values[accepted + k]);
+            Assert.Equal(previous.Distances![closest[k]], filled.Distances![accepted + k]);
         }
+
+        // The accepted ones lie within the last generation's ε; the filled ones need not.
+        Assert.All(filled.Distances!.Take(accepted), r => Assert.True(r <= last.Epsilon));
 
         // Every weight, filled particles included, is p(θ) / Σ_j w_j K(θ | θ_j) against the previous population with the
         // kernel variance 0.5 × its weighted variance.

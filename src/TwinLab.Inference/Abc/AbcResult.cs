@@ -23,8 +23,10 @@ public sealed record AbcGeneration(int Index, double Epsilon, int Simulations, d
 /// unweighted particles, when the run chose one (<see cref="AbcSmcOptions.KernelDensitySampling"/>); null otherwise.</param>
 /// <param name="KernelDensityWeighted">Whether the kernel density estimate weights the particles by
 /// <paramref name="Weights"/> (<see cref="AbcSmcOptions.KernelDensityWeighted"/>) or gives them equal weight.</param>
+/// <param name="Distances">Each particle's distance to the observation (null where not recorded).</param>
 public sealed record AbcResult(IReadOnlyList<string> Names, double[] Values, double[] Weights, double Epsilon, int Simulations, int ExcludedNonFinite,
-    IReadOnlyList<AbcGeneration> Generations, string StoppedBy, double? KernelDensityBandwidth = null, bool KernelDensityWeighted = false)
+    IReadOnlyList<AbcGeneration> Generations, string StoppedBy, double? KernelDensityBandwidth = null, bool KernelDensityWeighted = false,
+    double[]? Distances = null)
 {
     /// <summary>The number of particles.</summary>
     public int Count => Weights.Length;

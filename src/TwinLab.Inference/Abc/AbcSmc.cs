@@ -66,7 +66,9 @@ public sealed record AbcSmcOptions
 /// covariance, c = <see cref="AbcSmcOptions.KernelScale"/>; proposals outside the prior cost no simulation), simulates
 /// until N particles fall within ε (Euclidean distance), and weights them w ∝ p(θ*) / Σ_j w_j K(θ* | θ_j). Generations
 /// follow one another until the budget is spent; the last one is filled up from its predecessor or dropped
-/// (<see cref="AbcSmcOptions.FillUpFromPreviousGeneration"/>). Each population is kept sorted by distance. Everything
+/// (<see cref="AbcSmcOptions.FillUpFromPreviousGeneration"/>). A population keeps its particles in the order they were
+/// accepted (generation 0: closest first), as the sbi version behind sbibm's published runs did; the order matters only
+/// to the contiguous folds of the bandwidth cross-validation. Everything
 /// after generation 0 runs on one thread and every simulation has its own random stream, so a seed gives the same
 /// result on any machine.
 /// </summary>
@@ -195,15 +197,19 @@ public static class AbcSmc
                     break;
                 }
 
-                // The previous population is sorted by distance, so its first particles are its closest.
                 filled = n - accepted;
-                particles.AsSpan(0, filled * d).CopyTo(nextParticles.AsSpan(accepted * d));
-                distances.AsSpan(0, filled).CopyTo(nextDistances.AsSpan(accepted));
+                var closest = ClosestFirst(distances);
+                for (var k = 0; k < filled; k++)
+                {
+                    particles.AsSpan(closest[k] * d, d).CopyTo(nextParticles.AsSpan((accepted + k) * d, d));
+                    nextDistances[accepted + k] = distances[closest[k]];
+                }
+
                 stoppedBy = string.Create(CultureInfo.InvariantCulture, $"budget (generation {t} accepted {accepted} of {n} particles in {simulations} simulations and was filled up with the {filled} closest particles of generation {t - 1})");
             }
 
             var nextWeights = ImportanceWeights(prior, nextParticles, particles, weights, covariance, d);
-            (particles, weights, distances) = SortByDistance(nextParticles, nextWeights, nextDistances, d);
+            (particles, weights, distances) = (nextParticles, nextWeights, nextDistances);
             epsilon = nextEpsilon;
             generations.Add(new AbcGeneration(t, nextEpsilon, simulations, simulations > 0 ? (double)accepted / simulations : 0, AbcWeights.EffectiveSampleSize(weights), filled));
         }
@@ -221,7 +227,7 @@ public static class AbcSmc
             }
         }
 
-        return new AbcResult(prior.Names, particles, weights, epsilon, used, excluded, generations, stoppedBy, bandwidth, options.KernelDensityWeighted);
+        return new AbcResult(prior.Names, particles, weights, epsilon, used, excluded, generations, stoppedBy, bandwidth, options.KernelDensityWeighted, distances);
     }
 
     /// <summary>sbibm's initial round: factor × population, at least the population and at most half the budget (or the
@@ -295,8 +301,8 @@ public static class AbcSmc
         return weights;
     }
 
-    /// <summary>The population reordered by increasing distance (ties keep their order).</summary>
-    private static (double[] Particles, double[] Weights, double[] Distances) SortByDistance(double[] particles, double[] weights, double[] distances, int d)
+    /// <summary>Particle indices by increasing distance (ties keep their order).</summary>
+    private static int[] ClosestFirst(double[] distances)
     {
         var order = new int[distances.Length];
         for (var i = 0; i < order.Length; i++)
@@ -305,17 +311,7 @@ public static class AbcSmc
         }
 
         Array.Sort(order, (a, b) => distances[a] != distances[b] ? distances[a].CompareTo(distances[b]) : a.CompareTo(b));
-        var p = new double[particles.Length];
-        var w = new double[weights.Length];
-        var r = new double[distances.Length];
-        for (var k = 0; k < order.Length; k++)
-        {
-            particles.AsSpan(order[k] * d, d).CopyTo(p.AsSpan(k * d, d));
-            w[k] = weights[order[k]];
-            r[k] = distances[order[k]];
-        }
-
-        return (p, w, r);
+        return order;
     }
 
     private static bool HasSpread(ReadOnlySpan<double> values)
