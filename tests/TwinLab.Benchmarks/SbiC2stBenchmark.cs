@@ -21,14 +21,15 @@ namespace TwinLab.Benchmarks;
 /// images); the affine-invariant ensemble sampler on the tractable likelihood for sir, lotka_volterra and bernoulli_glm
 /// (unimodal posteriors).
 /// Methods: npe (masked autoregressive flow), nsf (neural spline flow), mdn (mixture density network), abc-smc (sbibm's
-/// SMC-ABC settings), abc-smc-weighted (the same with an importance-weighted kernel density estimate).
+/// SMC-ABC settings), abc-smc-weighted (the same with an importance-weighted kernel density estimate),
+/// abc-smc-particles (the same, resampling the weighted particles instead of a kernel density estimate).
 /// Usage: sbi-c2st [--budget 10000] [--samples 10000] [--observations 10] [--tasks a,b,...] [--methods npe,nsf,abc-smc]
-/// [--seed 1] [--proposals 2000000] [--abc (adds abc-smc)]
+/// [--seed 1] [--proposals 2000000] [--abc (adds abc-smc)] [--trace (prints every ABC-SMC generation)]
 /// </summary>
 public static class SbiC2stBenchmark
 {
     /// <summary>The methods the harness knows.</summary>
-    public static readonly string[] Methods = ["npe", "nsf", "mdn", "abc-smc", "abc-smc-weighted"];
+    public static readonly string[] Methods = ["npe", "nsf", "mdn", "abc-smc", "abc-smc-weighted", "abc-smc-particles"];
 
     public static int Run(string[] args, TextWriter output)
     {
@@ -37,6 +38,7 @@ public static class SbiC2stBenchmark
         var observations = Option(args, "--observations", 10);
         var seed = (ulong)Option(args, "--seed", 1);
         var proposals = Option(args, "--proposals", 2_000_000);
+        var trace = args.Contains("--trace");
         var tasks = OptionText(args, "--tasks")?.Split(',') ?? ["gaussian_linear", "two_moons", "slcp", "sir", "lotka_volterra"];
         var methods = (OptionText(args, "--methods")?.Split(',') ?? ["npe"]).ToList();
         if (args.Contains("--abc") && !methods.Contains("abc-smc"))
@@ -69,7 +71,7 @@ public static class SbiC2stBenchmark
                 foreach (var method in methods)
                 {
                     var runSeed = seed + (ulong)(100 * index);
-                    var (samples, simulations, excluded, elapsed, detail) = Infer(task, method, x, budget, count, runSeed);
+                    var (samples, simulations, excluded, elapsed, detail) = Infer(task, method, x, budget, count, runSeed, trace);
                     var score = C2st.Score(reference.Values, samples.Values, task.Prior.Dimension, seed);
                     scores[method].Add(score);
                     seconds[method].Add(elapsed);
@@ -102,18 +104,24 @@ public static class SbiC2stBenchmark
     /// <summary>Runs one method on one observation: the samples, simulations, exclusions, training (NPE) or run (ABC)
     /// seconds and the epochs or generations.</summary>
     private static (PosteriorSamples Samples, int Simulations, int Excluded, double Seconds, string Detail) Infer(
-        BenchmarkTask task, string method, double[] x, int budget, int count, ulong seed)
+        BenchmarkTask task, string method, double[] x, int budget, int count, ulong seed, bool trace)
     {
         if (method.StartsWith("abc-smc", StringComparison.Ordinal))
         {
             var watch = Stopwatch.StartNew();
             // sbibm's SMC-ABC settings (the AbcSmcOptions defaults): population 100 at budgets up to 10⁴, ε from the 0.2
             // cumulative distance share, kernel 0.5 Σ_w, fill-up at budget exhaustion, draws from a cross-validated KDE
-            // on the unweighted particles; abc-smc-weighted weights the KDE by the importance weights.
-            var smc = AbcSmc.Run(task.Prior, task.Simulator, x, budget, seed, new AbcSmcOptions { KernelDensityWeighted = method == "abc-smc-weighted" });
+            // on the unweighted particles; abc-smc-weighted weights the KDE by the importance weights; abc-smc-particles
+            // resamples the weighted particles.
+            var smc = AbcSmc.Run(task.Prior, task.Simulator, x, budget, seed,
+                new AbcSmcOptions { KernelDensityWeighted = method == "abc-smc-weighted", KernelDensitySampling = method != "abc-smc-particles" });
             var drawn = smc.Sample(task.Prior, count, seed + 2);
+            var generations = trace
+                ? " [" + string.Join("; ", smc.Generations.Select(g => string.Create(CultureInfo.InvariantCulture,
+                    $"eps {g.Epsilon:G3} sims {g.Simulations} acc {g.AcceptanceRate:F3} ESS {g.EffectiveSampleSize:F0} filled {g.FilledFromPrevious}"))) + "]"
+                : "";
             return (drawn, smc.Simulations, smc.ExcludedNonFinite, watch.Elapsed.TotalSeconds, string.Create(CultureInfo.InvariantCulture,
-                $"{smc.Generations.Count} gen., N {smc.Count}, eps {smc.Epsilon:G3}, h {smc.KernelDensityBandwidth:G3}, KDE kept {drawn.Accepted}/{drawn.Proposed}"));
+                $"{smc.Generations.Count} gen., N {smc.Count}, eps {smc.Epsilon:G3}, h {smc.KernelDensityBandwidth:G3}, KDE kept {drawn.Accepted}/{drawn.Proposed}{generations}"));
         }
 
         var estimator = method switch

@@ -173,10 +173,12 @@ public sealed class GaussianKernelDensity
     /// to 0.5 s; each is scored by K-fold cross-validation (K = min(20, n) contiguous folds in the points' order, the first
     /// n mod K folds one point larger, as scikit-learn's <c>KFold</c>), the score being the mean over folds of the
     /// held-out log-likelihood summed over the fold. The next grid spans the best and second-best bandwidths of the last
-    /// grid. The search stops after 5 grids or when the best score changes by no more than 0.001, and returns the best
-    /// bandwidth of the last grid. sbibm's handling of a best bandwidth at the grid's lower edge moves the grid to
-    /// bandwidths of the wrong sign; here every grid narrows between the best and second best instead, so the search
-    /// stays within [0.1 s, 0.5 s].
+    /// grid, unless the best is the grid's smallest bandwidth b: then the next grid runs from b / 10 to b. The search
+    /// stops after 5 grids or when the best score changes by no more than 0.001, and returns the best bandwidth of the
+    /// last grid. (sbibm's code, given a best bandwidth at the lower edge, builds a grid from +w/10 to −w/10, w the grid's
+    /// width, of which scikit-learn can score only the positive half; it too searches below the edge, but by a rule
+    /// that depends on how scikit-learn ranks unscorable bandwidths. The rule here is the same in intent and
+    /// well-defined.)
     /// </summary>
     /// <param name="points">The points (equal weights), rows stored one after another.</param>
     /// <param name="dimension">Values per point.</param>
@@ -245,7 +247,15 @@ public sealed class GaussianKernelDensity
                 break;
             }
 
-            var second = bestIndex == 0 ? 1 : 0;
+            if (bestIndex == 0)
+            {
+                // The best is the smallest bandwidth tried: search below it, from a tenth of it up to it.
+                upper = bandwidths[0];
+                lower = 0.1 * bandwidths[0];
+                continue;
+            }
+
+            var second = 0;
             for (var k = 0; k < GridSize; k++)
             {
                 if (k != bestIndex && scores[k] > scores[second])
