@@ -14,7 +14,8 @@ public sealed record AbcGeneration(int Index, double Epsilon, int Simulations, d
 /// <param name="Names">Parameter names.</param>
 /// <param name="Values">Particles (Count × dimension).</param>
 /// <param name="Weights">Normalised importance weights (sum 1).</param>
-/// <param name="Epsilon">The final tolerance.</param>
+/// <param name="Epsilon">The final tolerance (particles filled up from the previous generation lie within that
+/// generation's tolerance, which may be larger).</param>
 /// <param name="Simulations">All simulations run.</param>
 /// <param name="ExcludedNonFinite">Simulations discarded for a NaN or infinite x.</param>
 /// <param name="Generations">The generations (one for rejection ABC).</param>
