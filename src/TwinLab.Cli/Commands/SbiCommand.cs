@@ -106,11 +106,11 @@ internal sealed class SbiCommand(TextWriter output) : CliCommand(output)
                     $"{t.Simulations} simulations ({t.ExcludedNonFinite} non-finite excluded), {t.Epochs} epochs (best {t.BestEpoch}), training {t.Elapsed.TotalSeconds:F1} s, acceptance {samples.AcceptanceRate:F3}");
                 break;
             case "abc-smc":
-                var population = request.Budget >= 10_000 ? 1000 : Math.Max(10, request.Budget / 10);
-                var smc = AbcSmc.Run(benchmark.Prior, benchmark.Simulator, x, request.Budget, request.Seed, new AbcSmcOptions { PopulationSize = population, InitialRoundFactor = Math.Min(5, request.Budget / population) });
-                samples = smc.Resample(request.Samples, request.Seed + 1);
+                // sbibm's SMC-ABC settings (the AbcSmcOptions defaults), samples from the cross-validated kernel density estimate.
+                var smc = AbcSmc.Run(benchmark.Prior, benchmark.Simulator, x, request.Budget, request.Seed);
+                samples = smc.Sample(benchmark.Prior, request.Samples, request.Seed + 1);
                 detail = string.Create(CultureInfo.InvariantCulture,
-                    $"{smc.Simulations} simulations ({smc.ExcludedNonFinite} non-finite excluded), {smc.Generations.Count} generations, final epsilon {smc.Epsilon:G4}, ESS {smc.EffectiveSampleSize:F0}; stopped by {smc.StoppedBy}");
+                    $"{smc.Simulations} simulations ({smc.ExcludedNonFinite} non-finite excluded), population {smc.Count}, {smc.Generations.Count} generations, final epsilon {smc.Epsilon:G4}, ESS {smc.EffectiveSampleSize:F0}, kernel density bandwidth {smc.KernelDensityBandwidth:G4} ({samples.Proposed - samples.Accepted} draws outside the prior redrawn); stopped by {smc.StoppedBy}");
                 break;
             default:
                 var keep = Math.Max(1, request.Budget / 100);

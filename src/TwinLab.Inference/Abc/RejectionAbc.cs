@@ -55,6 +55,6 @@ public static class RejectionAbc
         var weights = Enumerable.Repeat(1.0 / acceptCount, acceptCount).ToArray();
         var epsilon = distances[order[acceptCount - 1]];
         var generation = new AbcGeneration(0, epsilon, budget, (double)acceptCount / budget, acceptCount);
-        return (new AbcResult(prior.Names, values, weights, epsilon, budget, set.ExcludedNonFinite, [generation], "budget"), kept);
+        return (new AbcResult(prior.Names, values, weights, epsilon, budget, set.ExcludedNonFinite, [generation], "budget", Distances: kept), kept);
     }
 }
