@@ -232,25 +232,30 @@ public static class DiffusionSolver
         int siteRows = rates.Length / sitesX;
         var table = factor == 1 ? siteFactor : field.ReactionScratch(siteRows * nx);
         double decay = field.DecayRate;
-        Parallel.For(0, siteRows, options, row =>
-        {
-            // 1/(1 + Δt(λ + u)) per site of the row, as vector passes (the scalar formula's operations in its order),
-            // then each repeated over the site's f voxels along x. With one site per voxel the site factors are the rows.
-            int from = row * sitesX, to = row * nx;
-            var factors = siteFactor.AsSpan(from, sitesX);
-            TensorPrimitives.Add(rates.AsSpan(from, sitesX), decay, factors);
-            TensorPrimitives.Multiply(factors, timeStep, factors);
-            TensorPrimitives.Add(factors, 1.0, factors);
-            TensorPrimitives.Divide(1.0, factors, factors);
-            if (factor > 1)
-            {
-                for (int sx = 0; sx < sitesX; sx++)
-                {
-                    table.AsSpan(to + (sx * factor), factor).Fill(factors[sx]);
-                }
-            }
-        });
+        Parallel.For(0, siteRows, options, row => ReactionRow(rates, siteFactor, table, row, sitesX, nx, factor, decay, timeStep));
         return new ReactionRows(table, nx, ny, factor, sitesY, shared: false);
+    }
+
+    /// <summary>1/(1 + Δt(λ + u)) per site of one row of sites, then each repeated over the site's f voxels along x (with
+    /// one site per voxel the site factors are the rows). Compiled fully optimised from the first call: through the
+    /// runtime's first compilation tier, the first steps of a run took 3–5 ms here instead of 0.2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReactionRow(double[] rates, double[] siteFactor, double[] table, int row, int sitesX, int nx, int factor, double decay, double timeStep)
+    {
+        int from = row * sitesX, to = row * nx;
+        var factors = siteFactor.AsSpan(from, sitesX);
+        var siteRates = rates.AsSpan(from, sitesX);
+        for (int sx = 0; sx < sitesX; sx++)
+        {
+            factors[sx] = 1.0 / (((siteRates[sx] + decay) * timeStep) + 1.0);
+        }
+        if (factor > 1)
+        {
+            for (int sx = 0; sx < sitesX; sx++)
+            {
+                table.AsSpan(to + (sx * factor), factor).Fill(factors[sx]);
+            }
+        }
     }
 
     /// <summary>Thomas coefficients of the 1-D matrix tridiag(−r, 1 + r·k, −r) of length n with zero-flux or ghost

@@ -39,6 +39,7 @@ internal readonly struct ReactionRows
     public bool Shared { get; }
 
     /// <summary>Where the factors of line <paramref name="line"/> (= y + n_y·z) start in <see cref="Table"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int StartOf(int line)
     {
         if (Shared)
@@ -315,6 +316,7 @@ internal static class LodSweeps
     }
 
     /// <summary>Stores rows <paramref name="firstRow"/> (≥ 1) to 7 of a transposed tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per tile of every plane's last block, from the first step
     private static void StoreRowsFrom(ref double field, nuint o, nuint stride, int firstRow, Vector512<double> r1,
         Vector512<double> r2, Vector512<double> r3, Vector512<double> r4, Vector512<double> r5, Vector512<double> r6,
         Vector512<double> r7)
