@@ -80,11 +80,7 @@ print(json.dumps([repr(v) for v in spsolve(A, rhs)]))
         // Both stop near the same discrete solution. Multigrid stops once its last coarse correction is below 1e-11, which
         // leaves an error of about ρ/(1 − ρ) of that (< 1e-10 even at ρ = 0.6); SOR's error after updates below 1e-13
         // with contraction 1 − O(1/n) is ≲ 1e-11. Allow 1e-8 on values of order 1–10.
-        double worst = 0;
-        for (int i = 0; i < lattice.VoxelCount; i++)
-        {
-            worst = Math.Max(worst, Math.Abs(sor.Concentrations[i] - multigrid.Concentrations[i]));
-        }
+        double worst = FieldComparison.LargestDifference(sor.Concentrations, multigrid.Concentrations);
         output.WriteLine($"largest difference from SOR {worst:E2}");
         Assert.True(worst < 1e-8, $"largest difference {worst}");
     }
@@ -238,11 +234,7 @@ print(json.dumps([repr(v) for v in spsolve(A, rhs)]))
         Assert.True(DiffusionSolver.SolveSteadyState(sor, uptake, null, 1e-11, maxThreads: 2).Converged);
         // Multigrid stops with its last correction ≤ 1e-9, leaving an error of about ρ/(1 − ρ) of it (< 3e-10 at ρ = 0.2);
         // SOR's error after updates below 1e-11 is ≲ 1e-9 at these sizes. Allow 1e-7 on values 0–38.
-        double worst = 0;
-        for (int i = 0; i < lattice.VoxelCount; i++)
-        {
-            worst = Math.Max(worst, Math.Abs(sor.Concentrations[i] - field.Concentrations[i]));
-        }
+        double worst = FieldComparison.LargestDifference(sor.Concentrations, field.Concentrations);
         output.WriteLine($"largest difference from SOR {worst:E2}");
         Assert.True(worst < 1e-7, $"largest difference {worst}");
     }
