@@ -20,7 +20,7 @@ namespace TwinLab.Benchmarks;
 /// sampler on the posterior folded onto its one sign orthant of θ₃ and θ₄, with random signs (its four modes are mirror
 /// images); the affine-invariant ensemble sampler on the tractable likelihood for sir, lotka_volterra and bernoulli_glm
 /// (unimodal posteriors).
-/// Methods: npe (masked autoregressive flow), nsf (neural spline flow), mdn (mixture density network), abc-smc (sbibm's
+/// Methods: npe (NPE with its default estimator), maf (masked autoregressive flow), nsf (neural spline flow), mdn (mixture density network), abc-smc (sbibm's
 /// SMC-ABC settings), abc-smc-weighted (the same with an importance-weighted kernel density estimate),
 /// abc-smc-particles (the same, resampling the weighted particles instead of a kernel density estimate).
 /// Usage: sbi-c2st [--budget 10000] [--samples 10000] [--observations 10] [--tasks a,b,...] [--methods npe,nsf,abc-smc]
@@ -30,7 +30,7 @@ namespace TwinLab.Benchmarks;
 public static class SbiC2stBenchmark
 {
     /// <summary>The methods the harness knows.</summary>
-    public static readonly string[] Methods = ["npe", "nsf", "mdn", "abc-smc", "abc-smc-weighted", "abc-smc-particles"];
+    public static readonly string[] Methods = ["npe", "maf", "nsf", "mdn", "abc-smc", "abc-smc-weighted", "abc-smc-particles"];
 
     public static int Run(string[] args, TextWriter output)
     {
@@ -131,8 +131,9 @@ public static class SbiC2stBenchmark
         var estimator = method switch
         {
             "nsf" => DensityEstimator.NeuralSplineFlow,
+            "maf" => DensityEstimator.MaskedAutoregressiveFlow,
             "mdn" => DensityEstimator.MixtureDensityNetwork,
-            _ => DensityEstimator.MaskedAutoregressiveFlow,
+            _ => new NpeOptions().Estimator, // npe: the default
         };
         var posterior = new Npe(task.Prior, task.Simulator, new NpeOptions { Estimator = estimator }).Train(budget, seed);
         var samples = posterior.Sample(x, count, seed + 1);

@@ -55,10 +55,7 @@ internal sealed class Adam
             var sum = 0.0;
             foreach (var (_, g) in _parameters)
             {
-                foreach (var v in g)
-                {
-                    sum += (double)v * v;
-                }
+                sum += SumOfSquares(g);
             }
 
             var norm = Math.Sqrt(sum);
@@ -71,31 +68,55 @@ internal sealed class Adam
         var correction1 = 1.0 - Math.Pow(Beta1, _step);
         var correction2 = 1.0 - Math.Pow(Beta2, _step);
         var stepSize = LearningRate * Math.Sqrt(correction2) / correction1;
-        for (var p = 0; p < _parameters.Count; p++)
+        // Every element's update depends on that element alone, so the arrays can be updated in parallel.
+        Parallel.For(0, _parameters.Count, p => Update(p, scale, stepSize));
+    }
+
+    private void Update(int p, double scale, double stepSize)
+    {
+        var (values, gradients) = _parameters[p];
+        var m = _first[p];
+        var v = _second[p];
+
+        // Vector by vector, then one element at a time: the same IEEE operations in the same order either way.
+        var width = Vector<float>.Count;
+        var half = Vector<double>.Count;
+        var i = 0;
+        for (; i + width <= values.Length; i += width)
         {
-            var (values, gradients) = _parameters[p];
-            var m = _first[p];
-            var v = _second[p];
-
-            // Vector by vector, then one element at a time: the same IEEE operations in the same order either way.
-            var width = Vector<float>.Count;
-            var half = Vector<double>.Count;
-            var i = 0;
-            for (; i + width <= values.Length; i += width)
-            {
-                Vector.Widen(new Vector<float>(gradients.AsSpan(i)), out var low, out var high);
-                var change = Vector.Narrow(Moments(m, v, i, low * scale, stepSize), Moments(m, v, i + half, high * scale, stepSize));
-                (new Vector<float>(values.AsSpan(i)) - change).CopyTo(values.AsSpan(i));
-            }
-
-            for (; i < values.Length; i++)
-            {
-                double g = gradients[i] * scale;
-                m[i] = (Beta1 * m[i]) + ((1 - Beta1) * g);
-                v[i] = (Beta2 * v[i]) + ((1 - Beta2) * g * g);
-                values[i] -= (float)(stepSize * m[i] / (Math.Sqrt(v[i]) + Epsilon));
-            }
+            Vector.Widen(new Vector<float>(gradients.AsSpan(i)), out var low, out var high);
+            var change = Vector.Narrow(Moments(m, v, i, low * scale, stepSize), Moments(m, v, i + half, high * scale, stepSize));
+            (new Vector<float>(values.AsSpan(i)) - change).CopyTo(values.AsSpan(i));
         }
+
+        for (; i < values.Length; i++)
+        {
+            double g = gradients[i] * scale;
+            m[i] = (Beta1 * m[i]) + ((1 - Beta1) * g);
+            v[i] = (Beta2 * v[i]) + ((1 - Beta2) * g * g);
+            values[i] -= (float)(stepSize * m[i] / (Math.Sqrt(v[i]) + Epsilon));
+        }
+    }
+
+    /// <summary>Σ g², accumulated in double precision, vector by vector and then element by element (a fixed order).</summary>
+    private static double SumOfSquares(float[] g)
+    {
+        Vector<double> low = Vector<double>.Zero, high = low;
+        var i = 0;
+        for (; i + Vector<float>.Count <= g.Length; i += Vector<float>.Count)
+        {
+            Vector.Widen(new Vector<float>(g.AsSpan(i)), out var a, out var b);
+            low += a * a;
+            high += b * b;
+        }
+
+        var sum = Vector.Sum(low + high);
+        for (; i < g.Length; i++)
+        {
+            sum += (double)g[i] * g[i];
+        }
+
+        return sum;
     }
 
     /// <summary>Updates the moments at <paramref name="offset"/> from the gradients <paramref name="g"/>; returns the

@@ -35,6 +35,10 @@ internal abstract class ConditionalDensityEstimator
     /// gradient arrays.</summary>
     public abstract double LossAndGradient(ReadOnlySpan<float> theta, ReadOnlySpan<float> context, int batch);
 
+    /// <summary>An estimator that shares this one's parameter values but has gradient arrays and scratch buffers of its
+    /// own, so that the two can work on different rows at the same time (see <see cref="ShardedTraining"/>).</summary>
+    public abstract ConditionalDensityEstimator Replica();
+
     /// <summary>Draws <paramref name="count"/> rows θ ~ q(· | x) for one context row.</summary>
     public abstract void Sample(ReadOnlySpan<float> context, int count, ref RandomStream stream, Span<float> destination);
 

@@ -34,6 +34,20 @@ internal sealed class DenseLayer
         Mask = mask;
     }
 
+    private DenseLayer(DenseLayer shared)
+    {
+        Inputs = shared.Inputs;
+        Outputs = shared.Outputs;
+        Weights = shared.Weights;
+        Bias = shared.Bias;
+        Mask = shared.Mask;
+        WeightGradients = new float[Weights.Length];
+        BiasGradients = new float[Bias.Length];
+    }
+
+    /// <summary>A layer that shares this one's weights, biases and mask but accumulates into gradients of its own.</summary>
+    public DenseLayer Replica() => new(this);
+
     public int Inputs { get; }
 
     public int Outputs { get; }

@@ -36,7 +36,13 @@ internal sealed class MaskedAutoregressiveFlow : ConditionalDensityEstimator
         }
     }
 
+    private MaskedAutoregressiveFlow(MaskedAutoregressiveFlow shared)
+        : base(shared.ParameterDimension, shared.ContextDimension) =>
+        _made = [.. shared._made.Select(m => m.Replica())];
+
     public int Transforms => _made.Length;
+
+    public override ConditionalDensityEstimator Replica() => new MaskedAutoregressiveFlow(this);
 
     /// <summary>The MADE of an affine transform: outputs m_0 … m_{d−1} then a_0 … a_{d−1}.</summary>
     internal static Mlp CreateMade(int d, int c, int hidden, ref RandomStream stream)

@@ -32,7 +32,17 @@ internal sealed class MixtureDensityNetwork : ConditionalDensityEstimator
         }
     }
 
+    private MixtureDensityNetwork(MixtureDensityNetwork shared)
+        : base(shared.ParameterDimension, shared.ContextDimension)
+    {
+        _components = shared._components;
+        _triangle = shared._triangle;
+        _network = shared._network.Replica();
+    }
+
     public int Components => _components;
+
+    public override ConditionalDensityEstimator Replica() => new MixtureDensityNetwork(this);
 
     private int Width => _components * (1 + ParameterDimension + _triangle);
 

@@ -47,6 +47,9 @@ internal sealed class Mlp
 
     public IReadOnlyList<DenseLayer> Layers { get; }
 
+    /// <summary>A network that shares this one's parameters but has gradients and activations of its own.</summary>
+    public Mlp Replica() => new([.. Layers.Select(l => l.Replica())], Activation);
+
     public Activation Activation { get; }
 
     public int Inputs => Layers[0].Inputs;

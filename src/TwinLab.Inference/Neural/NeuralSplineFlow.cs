@@ -22,7 +22,10 @@ internal sealed class NeuralSplineFlow : ConditionalDensityEstimator
     private float[] _outputGradient = [];
     private float[] _inputGradient = [];
     private float[] _gradient = [];
+    private double[] _logProb = [];
+    private double[][] _shares = [];
     private int _capacity;
+    private int _sharesCapacity;
 
     public NeuralSplineFlow(int parameterDimension, int contextDimension, int transforms, int hidden, int bins, double bound, ref RandomStream stream)
         : base(parameterDimension, contextDimension)
@@ -53,7 +56,19 @@ internal sealed class NeuralSplineFlow : ConditionalDensityEstimator
         }
     }
 
+    private NeuralSplineFlow(NeuralSplineFlow shared)
+        : base(shared.ParameterDimension, shared.ContextDimension)
+    {
+        _bins = shared._bins;
+        _bound = shared._bound;
+        _splineParameters = shared._splineParameters;
+        _rawScale = shared._rawScale;
+        _made = [.. shared._made.Select(m => m.Replica())];
+    }
+
     public int Transforms => _made.Length;
+
+    public override ConditionalDensityEstimator Replica() => new NeuralSplineFlow(this);
 
     public int Bins => _bins;
 
@@ -61,65 +76,74 @@ internal sealed class NeuralSplineFlow : ConditionalDensityEstimator
 
     public override IEnumerable<(float[] Values, float[] Gradients)> Parameters() => _made.SelectMany(m => m.Parameters());
 
-    public override void LogProb(ReadOnlySpan<float> theta, ReadOnlySpan<float> context, int batch, Span<double> logProb) =>
-        Forward(theta, context, batch, logProb);
+    public override void LogProb(ReadOnlySpan<float> theta, ReadOnlySpan<float> context, int batch, Span<double> logProb)
+    {
+        Forward(theta, context, batch, keepShares: false);
+        _logProb.AsSpan(0, batch).CopyTo(logProb);
+    }
 
     public override double LossAndGradient(ReadOnlySpan<float> theta, ReadOnlySpan<float> context, int batch)
     {
-        var logProb = new double[batch];
-        Forward(theta, context, batch, logProb);
-        int d = ParameterDimension, c = ContextDimension, width = d + c, p = _splineParameters;
+        Forward(theta, context, batch, keepShares: true);
+        int d = ParameterDimension, width = d + ContextDimension;
         var scale = 1f / batch;
-        Span<float> raw = stackalloc float[p];
-        Span<double> rawGradient = stackalloc double[p];
 
         // Per-row gradients (not yet divided by the batch size) of −ln q: the base density gives ∂/∂u = u (held in
         // _gradient by Forward); every ln g′ enters with −1.
-        var g = _gradient.AsSpan(0, batch * d);
         for (var k = _made.Length - 1; k >= 0; k--)
         {
             if (k < _made.Length - 1)
             {
-                ReverseRows(g, batch, d);
+                ReverseRows(_gradient.AsSpan(0, batch * d), batch, d);
             }
 
-            var input = _inputs[k];
-            var output = _outputs[k].AsSpan(0, batch * d * p);
-            var outGrad = _outputGradient.AsSpan(0, batch * d * p);
-            for (var b = 0; b < batch; b++)
-            {
-                for (var i = 0; i < d; i++)
-                {
-                    var offset = (b * d * p) + (i * p);
-                    ScaleRaw(output.Slice(offset, p), raw);
-                    var z = input[(b * width) + i];
-                    var gz = RationalQuadraticSpline.Backward(z, raw, _bins, _bound, g[(b * d) + i], -1.0, rawGradient);
-                    for (var j = 0; j < p; j++)
-                    {
-                        var chain = j < 2 * _bins ? _rawScale : 1f;
-                        outGrad[offset + j] = (float)rawGradient[j] * chain * scale;
-                    }
-
-                    g[(b * d) + i] = (float)gz;
-                }
-            }
-
+            SplineBackward(k, batch, scale);
             var inGrad = _inputGradient.AsSpan(0, batch * width);
-            _made[k].Backward(input.AsSpan(0, batch * width), outGrad, inGrad, batch);
+            _made[k].Backward(_inputs[k].AsSpan(0, batch * width), _outputGradient.AsSpan(0, batch * d * _splineParameters), inGrad, batch);
             // The direct path is per row; the network path carries the 1/batch scale.
-            AddNetworkGradient(g, inGrad, batch, d, width, scale);
+            AddNetworkGradient(_gradient.AsSpan(0, batch * d), inGrad, batch, d, width, scale);
         }
 
-        return MeanNegativeLogProb(logProb);
+        return MeanNegativeLogProb(_logProb.AsSpan(0, batch));
     }
 
-    /// <summary>Runs every transform; leaves each transform's input rows in _inputs and the final u in _gradient.</summary>
-    private void Forward(ReadOnlySpan<float> theta, ReadOnlySpan<float> context, int batch, Span<double> logProb)
+    /// <summary>Back-propagates the rows through transform k's splines: ∂L/∂(network outputs), scaled by 1/batch,
+    /// into _outputGradient, and the direct path ∂L/∂z into _gradient.</summary>
+    private void SplineBackward(int k, int batch, float scale)
     {
-        Ensure(batch);
-        int d = ParameterDimension, c = ContextDimension, width = d + c, p = _splineParameters;
+        int d = ParameterDimension, width = d + ContextDimension, p = _splineParameters, q = RationalQuadraticSpline.SharesLength(_bins);
         Span<float> raw = stackalloc float[p];
-        logProb[..batch].Clear();
+        Span<double> rawGradient = stackalloc double[p];
+        var input = _inputs[k];
+        var output = _outputs[k];
+        var shares = _shares[k];
+        for (var b = 0; b < batch; b++)
+        {
+            for (var i = 0; i < d; i++)
+            {
+                var offset = (b * d * p) + (i * p);
+                ScaleRaw(output.AsSpan(offset, p), raw);
+                var gz = RationalQuadraticSpline.Backward(input[(b * width) + i], raw, _bins, _bound, _gradient[(b * d) + i], -1.0, rawGradient,
+                    shares.AsSpan(((b * d) + i) * q, q));
+                for (var j = 0; j < p; j++)
+                {
+                    var chain = j < 2 * _bins ? _rawScale : 1f;
+                    _outputGradient[offset + j] = (float)rawGradient[j] * chain * scale;
+                }
+
+                _gradient[(b * d) + i] = (float)gz;
+            }
+        }
+    }
+
+    /// <summary>Runs every transform: leaves each transform's input rows in _inputs, its network outputs in _outputs,
+    /// ln q in _logProb and the final u in _gradient; with <paramref name="keepShares"/>, also the splines' softmaxes in
+    /// _shares for the backward pass.</summary>
+    private void Forward(ReadOnlySpan<float> theta, ReadOnlySpan<float> context, int batch, bool keepShares)
+    {
+        Ensure(batch, keepShares);
+        int d = ParameterDimension, c = ContextDimension, width = d + c;
+        _logProb.AsSpan(0, batch).Clear();
         for (var b = 0; b < batch; b++)
         {
             theta.Slice(b * d, d).CopyTo(_inputs[0].AsSpan(b * width, d));
@@ -133,29 +157,41 @@ internal sealed class NeuralSplineFlow : ConditionalDensityEstimator
                 context.Slice(b * c, c).CopyTo(input.AsSpan((b * width) + d, c));
             }
 
-            var output = _made[k].Forward(input.AsSpan(0, batch * width), batch);
-            output.CopyTo(_outputs[k]); // kept for the backward pass
-            var next = k + 1 < _made.Length ? _inputs[k + 1] : null;
-            for (var b = 0; b < batch; b++)
+            _made[k].Forward(input.AsSpan(0, batch * width), batch).CopyTo(_outputs[k]); // kept for the backward pass
+            SplineForward(k, batch, keepShares);
+        }
+
+        AddBaseLogDensity(_gradient, batch, d, _logProb);
+    }
+
+    /// <summary>The rows through transform k's splines: adds ln g′ to _logProb and writes u, reversed, into the
+    /// next transform's inputs (into _gradient after the last).</summary>
+    private void SplineForward(int k, int batch, bool keepShares)
+    {
+        int d = ParameterDimension, width = d + ContextDimension, p = _splineParameters, q = RationalQuadraticSpline.SharesLength(_bins);
+        Span<float> raw = stackalloc float[p];
+        Span<double> scratch = stackalloc double[q];
+        var input = _inputs[k];
+        var output = _outputs[k];
+        var next = k + 1 < _made.Length ? _inputs[k + 1] : null;
+        for (var b = 0; b < batch; b++)
+        {
+            for (var i = 0; i < d; i++)
             {
-                for (var i = 0; i < d; i++)
+                ScaleRaw(output.AsSpan((b * d * p) + (i * p), p), raw);
+                var shares = keepShares ? _shares[k].AsSpan(((b * d) + i) * q, q) : scratch;
+                var u = (float)RationalQuadraticSpline.Forward(input[(b * width) + i], raw, _bins, _bound, shares, out var logDerivative);
+                _logProb[b] += logDerivative;
+                if (next is not null)
                 {
-                    ScaleRaw(output.Slice((b * d * p) + (i * p), p), raw);
-                    var u = (float)RationalQuadraticSpline.Forward(input[(b * width) + i], raw, _bins, _bound, out var logDerivative);
-                    logProb[b] += logDerivative;
-                    if (next is not null)
-                    {
-                        next[(b * width) + (d - 1 - i)] = u; // reverse the order for the next transform
-                    }
-                    else
-                    {
-                        _gradient[(b * d) + i] = u;
-                    }
+                    next[(b * width) + (d - 1 - i)] = u; // reverse the order for the next transform
+                }
+                else
+                {
+                    _gradient[(b * d) + i] = u;
                 }
             }
         }
-
-        AddBaseLogDensity(_gradient, batch, d, logProb);
     }
 
     public override void Sample(ReadOnlySpan<float> context, int count, ref RandomStream stream, Span<float> destination)
@@ -205,19 +241,26 @@ internal sealed class NeuralSplineFlow : ConditionalDensityEstimator
         }
     }
 
-    private void Ensure(int batch)
+    private void Ensure(int batch, bool keepShares)
     {
+        int d = ParameterDimension, width = d + ContextDimension;
+        if (keepShares && batch > _sharesCapacity)
+        {
+            _sharesCapacity = batch;
+            _shares = [.. Enumerable.Range(0, _made.Length).Select(_ => new double[batch * d * RationalQuadraticSpline.SharesLength(_bins)])];
+        }
+
         if (batch <= _capacity)
         {
             return;
         }
 
         _capacity = batch;
-        int d = ParameterDimension, width = d + ContextDimension;
         _inputs = [.. Enumerable.Range(0, _made.Length).Select(_ => new float[batch * width])];
         _outputs = [.. Enumerable.Range(0, _made.Length).Select(_ => new float[batch * d * _splineParameters])];
         _outputGradient = new float[batch * d * _splineParameters];
         _inputGradient = new float[batch * width];
         _gradient = new float[batch * d];
+        _logProb = new double[batch];
     }
 }

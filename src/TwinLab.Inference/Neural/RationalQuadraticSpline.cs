@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace TwinLab.Inference.Neural;
 
 /// <summary>
@@ -27,10 +29,20 @@ internal static class RationalQuadraticSpline
     /// <summary>The number of unconstrained numbers of a spline with <paramref name="bins"/> bins.</summary>
     public static int ParameterCount(int bins) => (3 * bins) - 1;
 
-    private static int BufferLength(int bins) => (5 * bins) + 3;
+    /// <summary>The length of the buffer in which <see cref="Forward(double, ReadOnlySpan{float}, int, double, Span{double}, out double)"/>
+    /// leaves the bin shares for <see cref="Backward(double, ReadOnlySpan{float}, int, double, double, double, Span{double}, ReadOnlySpan{double})"/>.</summary>
+    public static int SharesLength(int bins) => 2 * bins;
 
     /// <summary>y = f(x) and ln f′(x).</summary>
     public static double Forward(double x, ReadOnlySpan<float> raw, int bins, double bound, out double logDerivative)
+    {
+        Span<double> shares = stackalloc double[SharesLength(bins)];
+        return Forward(x, raw, bins, bound, shares, out logDerivative);
+    }
+
+    /// <summary>y = f(x) and ln f′(x); for x inside [−B, B], also leaves the width and height softmaxes in
+    /// <paramref name="shares"/> (<see cref="SharesLength"/> numbers), so that the backward pass need not recompute them.</summary>
+    public static double Forward(double x, ReadOnlySpan<float> raw, int bins, double bound, Span<double> shares, out double logDerivative)
     {
         if (x <= -bound || x >= bound)
         {
@@ -38,18 +50,26 @@ internal static class RationalQuadraticSpline
             return x;
         }
 
-        Span<double> knots = stackalloc double[BufferLength(bins)];
-        var layout = Knots(raw, bins, bound, knots);
-        var k = FindBin(layout.X, x);
-        var bin = new Bin(layout, k);
+        Softmaxes(raw, bins, shares);
+        Span<double> knots = stackalloc double[KnotsLength(bins)];
+        var layout = new Layout(knots, shares, bins, bound);
+        var bin = new Bin(layout, raw, FindBin(layout.X, x));
         var xi = (x - bin.Left) / bin.Width;
         var t = xi * (1 - xi);
         var slope = bin.Height / bin.Width;
         var denominator = slope + ((bin.RightDerivative + bin.LeftDerivative - (2 * slope)) * t);
         var numerator = bin.Height * ((slope * xi * xi) + (bin.LeftDerivative * t));
-        var derivativeNumerator = (bin.RightDerivative * xi * xi) + (2 * slope * t) + (bin.LeftDerivative * (1 - xi) * (1 - xi));
-        logDerivative = (2 * Math.Log(slope)) + Math.Log(derivativeNumerator) - (2 * Math.Log(denominator));
+        logDerivative = LogDerivative(bin, xi, t, slope, denominator);
         return bin.Bottom + (numerator / denominator);
+    }
+
+    /// <summary>ln f′ = ln(s² m / den²), m = δ_{k+1} ξ² + 2 s ξ(1 − ξ) + δ_k (1 − ξ)²: one logarithm (every factor lies
+    /// between about 10⁻⁶ and 10⁶, so the product neither overflows nor underflows).</summary>
+    private static double LogDerivative(in Bin bin, double xi, double t, double slope, double denominator)
+    {
+        var derivativeNumerator = (bin.RightDerivative * xi * xi) + (2 * slope * t) + (bin.LeftDerivative * (1 - xi) * (1 - xi));
+        var ratio = slope / denominator;
+        return Math.Log(ratio * ratio * derivativeNumerator);
     }
 
     /// <summary>x = f⁻¹(y) and ln f′(x) (the root of a quadratic in ξ, taken in its numerically stable form).</summary>
@@ -61,10 +81,11 @@ internal static class RationalQuadraticSpline
             return y;
         }
 
-        Span<double> knots = stackalloc double[BufferLength(bins)];
-        var layout = Knots(raw, bins, bound, knots);
-        var k = FindBin(layout.Y, y);
-        var bin = new Bin(layout, k);
+        Span<double> shares = stackalloc double[SharesLength(bins)];
+        Softmaxes(raw, bins, shares);
+        Span<double> knots = stackalloc double[KnotsLength(bins)];
+        var layout = new Layout(knots, shares, bins, bound);
+        var bin = new Bin(layout, raw, FindBin(layout.Y, y));
         var slope = bin.Height / bin.Width;
         var offset = y - bin.Bottom;
         var curvature = bin.RightDerivative + bin.LeftDerivative - (2 * slope);
@@ -75,9 +96,7 @@ internal static class RationalQuadraticSpline
         var xi = Math.Clamp(2 * c / (-b - Math.Sqrt(discriminant)), 0, 1);
         var x = bin.Left + (xi * bin.Width);
         var t = xi * (1 - xi);
-        var denominator = slope + (curvature * t);
-        var derivativeNumerator = (bin.RightDerivative * xi * xi) + (2 * slope * t) + (bin.LeftDerivative * (1 - xi) * (1 - xi));
-        logDerivative = (2 * Math.Log(slope)) + Math.Log(derivativeNumerator) - (2 * Math.Log(denominator));
+        logDerivative = LogDerivative(bin, xi, t, slope, slope + (curvature * t));
         return x;
     }
 
@@ -87,16 +106,29 @@ internal static class RationalQuadraticSpline
     /// </summary>
     public static double Backward(double x, ReadOnlySpan<float> raw, int bins, double bound, double outputGradient, double logDerivativeGradient, Span<double> rawGradient)
     {
+        Span<double> shares = stackalloc double[SharesLength(bins)];
+        if (x > -bound && x < bound)
+        {
+            Softmaxes(raw, bins, shares);
+        }
+
+        return Backward(x, raw, bins, bound, outputGradient, logDerivativeGradient, rawGradient, shares);
+    }
+
+    /// <summary><see cref="Backward(double, ReadOnlySpan{float}, int, double, double, double, Span{double})"/> with the
+    /// softmaxes that the forward pass left in <paramref name="shares"/>.</summary>
+    public static double Backward(double x, ReadOnlySpan<float> raw, int bins, double bound, double outputGradient, double logDerivativeGradient, Span<double> rawGradient, ReadOnlySpan<double> shares)
+    {
         rawGradient[..ParameterCount(bins)].Clear();
         if (x <= -bound || x >= bound)
         {
             return outputGradient;
         }
 
-        Span<double> knots = stackalloc double[BufferLength(bins)];
-        var layout = Knots(raw, bins, bound, knots);
+        Span<double> knots = stackalloc double[KnotsLength(bins)];
+        var layout = new Layout(knots, shares, bins, bound);
         var k = FindBin(layout.X, x);
-        var bin = new Bin(layout, k);
+        var bin = new Bin(layout, raw, k);
         double w = bin.Width, h = bin.Height, dl = bin.LeftDerivative, dr = bin.RightDerivative;
         var xi = (x - bin.Left) / w;
         var t = xi * (1 - xi);
@@ -162,40 +194,51 @@ internal static class RationalQuadraticSpline
         return gX;
     }
 
-    /// <summary>The knots of a spline, laid out in one buffer of <see cref="BufferLength"/>: K + 1 x positions, K + 1 y
-    /// positions, K + 1 derivatives, and the K width and K height softmaxes (needed by the backward pass).</summary>
+    private static int KnotsLength(int bins) => 2 * (bins + 1);
+
+    /// <summary>The width and height softmaxes of a spline (2K numbers: the only exponentials it needs).</summary>
+    private static void Softmaxes(ReadOnlySpan<float> raw, int bins, Span<double> shares)
+    {
+        Softmax(raw[..bins], shares[..bins]);
+        Softmax(raw.Slice(bins, bins), shares.Slice(bins, bins));
+    }
+
+    /// <summary>The knots of a spline: K + 1 x positions and K + 1 y positions in one buffer of
+    /// <see cref="KnotsLength"/>, built from the width and height softmaxes (kept for the backward pass).</summary>
     private readonly ref struct Layout
     {
-        public Layout(Span<double> buffer, int bins)
+        public Layout(Span<double> buffer, ReadOnlySpan<double> shares, int bins, double bound)
         {
             X = buffer[..(bins + 1)];
             Y = buffer.Slice(bins + 1, bins + 1);
-            Derivative = buffer.Slice(2 * (bins + 1), bins + 1);
-            WidthSoftmax = buffer.Slice(3 * (bins + 1), bins);
-            HeightSoftmax = buffer.Slice((3 * (bins + 1)) + bins, bins);
+            WidthSoftmax = shares[..bins];
+            HeightSoftmax = shares.Slice(bins, bins);
+            Cumulate(WidthSoftmax, MinimumBinWidth, bound, X);
+            Cumulate(HeightSoftmax, MinimumBinHeight, bound, Y);
         }
 
         public Span<double> X { get; }
 
         public Span<double> Y { get; }
 
-        public Span<double> Derivative { get; }
+        public ReadOnlySpan<double> WidthSoftmax { get; }
 
-        public Span<double> WidthSoftmax { get; }
-
-        public Span<double> HeightSoftmax { get; }
+        public ReadOnlySpan<double> HeightSoftmax { get; }
     }
 
+    /// <summary>Bin k: its corner, size and the knot derivatives at its ends (1 at −B and B; δ_min + softplus(raw)
+    /// inside, computed for these two knots only).</summary>
     private readonly ref struct Bin
     {
-        public Bin(Layout layout, int k)
+        public Bin(Layout layout, ReadOnlySpan<float> raw, int k)
         {
+            var bins = layout.WidthSoftmax.Length;
             Left = layout.X[k];
             Width = layout.X[k + 1] - layout.X[k];
             Bottom = layout.Y[k];
             Height = layout.Y[k + 1] - layout.Y[k];
-            LeftDerivative = layout.Derivative[k];
-            RightDerivative = layout.Derivative[k + 1];
+            LeftDerivative = k > 0 ? MinimumDerivative + Softplus(raw[(2 * bins) + k - 1]) : 1;
+            RightDerivative = k < bins - 1 ? MinimumDerivative + Softplus(raw[(2 * bins) + k]) : 1;
         }
 
         public double Left { get; }
@@ -209,23 +252,6 @@ internal static class RationalQuadraticSpline
         public double LeftDerivative { get; }
 
         public double RightDerivative { get; }
-    }
-
-    private static Layout Knots(ReadOnlySpan<float> raw, int bins, double bound, Span<double> buffer)
-    {
-        var layout = new Layout(buffer, bins);
-        Softmax(raw[..bins], layout.WidthSoftmax);
-        Softmax(raw.Slice(bins, bins), layout.HeightSoftmax);
-        Cumulate(layout.WidthSoftmax, MinimumBinWidth, bound, layout.X);
-        Cumulate(layout.HeightSoftmax, MinimumBinHeight, bound, layout.Y);
-        layout.Derivative[0] = 1;
-        layout.Derivative[bins] = 1;
-        for (var j = 1; j < bins; j++)
-        {
-            layout.Derivative[j] = MinimumDerivative + Softplus(raw[(2 * bins) + j - 1]);
-        }
-
-        return layout;
     }
 
     /// <summary>Knot positions −B, …, B from softmax shares mixed with the minimum share.</summary>
@@ -252,17 +278,13 @@ internal static class RationalQuadraticSpline
             max = Math.Max(max, v);
         }
 
-        var sum = 0.0;
         for (var j = 0; j < raw.Length; j++)
         {
-            result[j] = Math.Exp(raw[j] - max);
-            sum += result[j];
+            result[j] = raw[j] - max;
         }
 
-        for (var j = 0; j < raw.Length; j++)
-        {
-            result[j] /= sum;
-        }
+        TensorPrimitives.Exp(result, result);
+        TensorPrimitives.Divide(result, TensorPrimitives.Sum(result), result);
     }
 
     /// <summary>From ∂L/∂W (W = w_min + (1 − K w_min) softmax(raw)) to ∂L/∂raw.</summary>

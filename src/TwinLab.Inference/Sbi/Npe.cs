@@ -191,6 +191,7 @@ public sealed class Npe
             _ => new MixtureDensityNetwork(d, m, _options.Components, _options.HiddenUnits, ref initStream),
         };
         var adam = new Adam(estimator.Parameters(), _options.LearningRate) { ClipNorm = _options.ClipNorm };
+        var sharded = new ShardedTraining(estimator);
 
         var batchSize = Math.Min(_options.BatchSize, trainCount);
         var batchTheta = new float[batchSize * d];
@@ -216,7 +217,7 @@ public sealed class Npe
                 }
 
                 adam.ZeroGradients();
-                var loss = estimator.LossAndGradient(batchTheta, batchData, size);
+                var loss = sharded.LossAndGradient(batchTheta, batchData, size);
                 if (!double.IsFinite(loss))
                 {
                     throw new InvalidOperationException($"NPE training diverged in epoch {epoch} (loss {loss}); lower the learning rate or check the simulations for extreme values.");
@@ -227,7 +228,7 @@ public sealed class Npe
             }
 
             trainingLoss.Add(sum / trainCount);
-            estimator.LogProb(validationTheta, validationData, validationCount, validationLogProb);
+            sharded.LogProb(validationTheta, validationData, validationCount, validationLogProb);
             var validation = -validationLogProb.Average();
             validationLoss.Add(validation);
             if (validation < best)
