@@ -27,7 +27,7 @@ internal sealed class SbiCommand(TextWriter output) : CliCommand(output)
     public override Command Build()
     {
         var task = new Option<string?>("--task") { Description = "An sbibm task: " + string.Join(", ", BenchmarkTasks.Names) + "." };
-        var method = new Option<string>("--method") { Description = "npe (default: a masked autoregressive flow), maf, nsf (neural spline flow), mdn (mixture density network), abc-smc, rej-abc.", DefaultValueFactory = _ => "npe" };
+        var method = new Option<string>("--method") { Description = "npe (the default: NPE with the neural spline flow, as nsf), nsf (neural spline flow), maf (masked autoregressive flow), mdn (mixture density network), abc-smc, rej-abc.", DefaultValueFactory = _ => "npe" };
         method.AcceptOnlyFromAmong(Methods);
         var budget = new Option<int>("--budget") { Description = "Simulations to spend (default 10000).", DefaultValueFactory = _ => 10_000 };
         var observation = new Option<string?>("--x-obs") { Description = "CSV with a header row and one row of observed values in sbibm's column order (default: the task's synthetic observation 1)." };
@@ -96,7 +96,8 @@ internal sealed class SbiCommand(TextWriter output) : CliCommand(output)
                     {
                         "mdn" => DensityEstimator.MixtureDensityNetwork,
                         "nsf" => DensityEstimator.NeuralSplineFlow,
-                        _ => DensityEstimator.MaskedAutoregressiveFlow,
+                        "maf" => DensityEstimator.MaskedAutoregressiveFlow,
+                        _ => new NpeOptions().Estimator,
                     },
                 };
                 var posterior = new Npe(benchmark.Prior, benchmark.Simulator, options).Train(request.Budget, request.Seed);

@@ -196,7 +196,7 @@ internal static class RationalQuadraticSpline
 
     private static int KnotsLength(int bins) => 2 * (bins + 1);
 
-    /// <summary>The width and height softmaxes of a spline (2K numbers: the only exponentials it needs).</summary>
+    /// <summary>The width and height softmaxes of a spline (2K numbers, and 2K of its exponentials).</summary>
     private static void Softmaxes(ReadOnlySpan<float> raw, int bins, Span<double> shares)
     {
         Softmax(raw[..bins], shares[..bins]);

@@ -7,13 +7,14 @@ namespace TwinLab.Inference.Sbi;
 /// <summary>The conditional density estimator that <see cref="Npe"/> trains.</summary>
 public enum DensityEstimator
 {
-    /// <summary>A masked autoregressive flow (the default: five affine MADE transforms).</summary>
+    /// <summary>A masked autoregressive flow: five affine MADE transforms.</summary>
     MaskedAutoregressiveFlow,
 
     /// <summary>A mixture density network with full-covariance Gaussian components.</summary>
     MixtureDensityNetwork,
 
-    /// <summary>A neural spline flow: five rational-quadratic autoregressive transforms (ten bins on [−3, 3], linear tails).</summary>
+    /// <summary>A neural spline flow (the default, as in <c>sbi</c>'s NPE): five rational-quadratic autoregressive
+    /// transforms (ten bins on [−3, 3], linear tails).</summary>
     NeuralSplineFlow,
 }
 
@@ -21,7 +22,7 @@ public enum DensityEstimator
 public sealed record NpeOptions
 {
     /// <summary>The density estimator.</summary>
-    public DensityEstimator Estimator { get; init; } = DensityEstimator.MaskedAutoregressiveFlow;
+    public DensityEstimator Estimator { get; init; } = DensityEstimator.NeuralSplineFlow;
 
     /// <summary>Hidden units per layer (two hidden layers per network).</summary>
     public int HiddenUnits { get; init; } = 50;
