@@ -63,8 +63,8 @@ internal static class RationalQuadraticSpline
         return bin.Bottom + (numerator / denominator);
     }
 
-    /// <summary>ln f′ = ln(s² m / den²), m = δ_{k+1} ξ² + 2 s ξ(1 − ξ) + δ_k (1 − ξ)²: one logarithm (every factor lies
-    /// between about 10⁻⁶ and 10⁶, so the product neither overflows nor underflows).</summary>
+    /// <summary>ln f′ = ln(s² m / den²), m = δ_{k+1} ξ² + 2 s ξ(1 − ξ) + δ_k (1 − ξ)²: one logarithm. The minimum bin
+    /// sizes and derivatives keep s, m and den within a few powers of ten of 1, far from overflow or underflow.</summary>
     private static double LogDerivative(in Bin bin, double xi, double t, double slope, double denominator)
     {
         var derivativeNumerator = (bin.RightDerivative * xi * xi) + (2 * slope * t) + (bin.LeftDerivative * (1 - xi) * (1 - xi));
