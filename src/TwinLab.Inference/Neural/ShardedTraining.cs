@@ -39,8 +39,9 @@ internal sealed class ShardedTraining
     }
 
     /// <summary>
-    /// The mean of −ln q over the <paramref name="batch"/> rows; adds its gradient to the estimator's gradient arrays
-    /// (which the caller clears between steps, as for <see cref="ConditionalDensityEstimator.LossAndGradient"/>).
+    /// The mean of −ln q over the <paramref name="batch"/> rows; its gradient goes into the estimator's gradient arrays,
+    /// which must hold zeros on entry (as after <see cref="Adam.ZeroGradients"/>): shard 0 adds into them, and the
+    /// combination then scales them by that shard's share of the rows.
     /// </summary>
     public double LossAndGradient(float[] theta, float[] context, int batch)
     {
