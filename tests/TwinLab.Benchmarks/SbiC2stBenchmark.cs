@@ -245,26 +245,16 @@ public static class SbiC2stBenchmark
 
         const double Nu = 5;
         var d = task.Prior.Dimension;
-        var mean = new double[d];
-        var covariance = new double[d, d];
-        for (var n = 0; n < chain.Count; n++)
+        // The chain's mean and unbiased covariance (equal weights), the latter doubled for the proposal.
+        var equal = new double[chain.Count];
+        Array.Fill(equal, 1.0 / chain.Count);
+        var mean = AbcWeights.WeightedMean(chain.Values, equal, d);
+        var covariance = AbcSmc.WeightedCovariance(chain.Values, equal, d);
+        for (var i = 0; i < d; i++)
         {
-            var row = chain.Row(n);
-            for (var i = 0; i < d; i++)
+            for (var j = 0; j < d; j++)
             {
-                mean[i] += row[i] / chain.Count;
-            }
-        }
-
-        for (var n = 0; n < chain.Count; n++)
-        {
-            var row = chain.Row(n);
-            for (var i = 0; i < d; i++)
-            {
-                for (var j = 0; j < d; j++)
-                {
-                    covariance[i, j] += 2 * (row[i] - mean[i]) * (row[j] - mean[j]) / (chain.Count - 1);
-                }
+                covariance[i, j] *= 2;
             }
         }
 

@@ -24,7 +24,15 @@ internal sealed class Adam
         }
 
         LearningRate = learningRate;
+        _parallel = _parameters.Sum(p => (long)p.Values.Length) >= ParallelThreshold;
     }
+
+    /// <summary>The parameter count from which a step updates its arrays in parallel. Below it a fork–join costs more
+    /// than it saves: measured on 2 cores, the parallel update made C2ST on 2-D samples 25 % slower (a classifier of 500
+    /// parameters, its folds already in parallel) and the spline flow's training on lotka_volterra (4.9·10⁴) 9 % faster.</summary>
+    private const int ParallelThreshold = 1 << 14;
+
+    private readonly bool _parallel;
 
     public double LearningRate { get; set; }
 
@@ -69,7 +77,17 @@ internal sealed class Adam
         var correction2 = 1.0 - Math.Pow(Beta2, _step);
         var stepSize = LearningRate * Math.Sqrt(correction2) / correction1;
         // Every element's update depends on that element alone, so the arrays can be updated in parallel.
-        Parallel.For(0, _parameters.Count, p => Update(p, scale, stepSize));
+        if (_parallel)
+        {
+            Parallel.For(0, _parameters.Count, p => Update(p, scale, stepSize));
+        }
+        else
+        {
+            for (var p = 0; p < _parameters.Count; p++)
+            {
+                Update(p, scale, stepSize);
+            }
+        }
     }
 
     private void Update(int p, double scale, double stepSize)
