@@ -27,6 +27,7 @@ namespace TwinLab.Benchmarks;
 /// Usage: sbi-c2st [--budget 10000] [--samples 10000] [--observations 10 | --observation N] [--tasks a,b,...] [--methods npe,nsf,abc-smc]
 /// [--seed 1] [--proposals 2000000] [--abc (adds abc-smc)] [--trace (prints every ABC-SMC generation)]
 /// [--reference-walkers 8 (per parameter)] [--reference-warmup 10000] [--reference-thinning 40 (kept iterations per draw and walker)]
+/// [--reference-proposals 200000 (importance resampling around the chain; 0: the chain itself)]
 /// </summary>
 public static class SbiC2stBenchmark
 {
@@ -61,6 +62,11 @@ public static class SbiC2stBenchmark
         if (observations is < 1 or > 10 || only is < 0 or > 10 || budget < 10 || count < 2)
         {
             throw new ArgumentException("sbi-c2st: --observations and --observation must be 1 … 10, --budget at least 10 and --samples at least 2.");
+        }
+
+        if (chains.WalkersPerDimension < 1 || chains.WarmUp < 0 || chains.Thinning < 1 || chains.Proposals < 0)
+        {
+            throw new ArgumentException("sbi-c2st: --reference-walkers and --reference-thinning must be at least 1, --reference-warmup and --reference-proposals at least 0.");
         }
 
         int[] indices = only > 0 ? [only] : [.. Enumerable.Range(1, observations)];
