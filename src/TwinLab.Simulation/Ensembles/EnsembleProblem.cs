@@ -99,6 +99,12 @@ public sealed class EnsembleProblem
                 ? Run<Lanes1<float>, float>(context, sink, options, "scalar lanes (float32)", cancellation)
                 : Run<Lanes1<double>, double>(context, sink, options, "scalar lanes (float64)", cancellation);
         }
+        if (Vector512.IsHardwareAccelerated && !single && context.FixedStep is null)
+        {
+            // An adaptive step is one long chain of dependent operations (stages, error norm, step-size controller):
+            // two registers per value keep two such chains in flight (docs/benchmarks.md).
+            return Run<Lanes512x2<double>, double>(context, sink, options, "AVX-512, 16 float64 lanes in two registers", cancellation);
+        }
         if (Vector512.IsHardwareAccelerated)
         {
             return single

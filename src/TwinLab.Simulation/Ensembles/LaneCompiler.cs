@@ -36,9 +36,11 @@ internal delegate int LaneFixedSteps<TLanes>(ref TLanes time, TLanes step, TLane
 
 /// <summary>
 /// Compiles expressions to structure-of-arrays kernels over lanes: the same walk of the expression tree as
-/// <see cref="ExprCompiler"/>, emitting calls to the lane type's operations, which the JIT inlines into SIMD
-/// instructions. Conditionals evaluate both branches and select lane-wise; general powers use exp(b·log a), integer
-/// powers up to 16 become multiplications.
+/// <see cref="ExprCompiler"/>, emitting each lane operation as its vector instructions (see
+/// <see cref="LaneInstructions"/>), once for each register of a lane value. Every statement (a stage argument, a
+/// right-hand side, a shared subexpression) is emitted for each register in turn, so a lane type of two registers
+/// runs two independent chains the processor overlaps. Conditionals evaluate both branches and select lane-wise;
+/// general powers use exp(b·log a), integer powers up to 16 become multiplications.
 /// </summary>
 internal static class LaneCompiler<TLanes, T>
     where TLanes : struct, ILanes<TLanes, T>
@@ -52,10 +54,6 @@ internal static class LaneCompiler<TLanes, T>
     private static readonly MethodInfo WritableStart = typeof(MemoryMarshal).GetMethods()
         .Single(m => m.Name == nameof(MemoryMarshal.GetReference) && m.GetParameters()[0].ParameterType.GetGenericTypeDefinition() == typeof(Span<>))
         .MakeGenericMethod(Lanes);
-
-    private static MethodInfo Op(string name) =>
-        Lanes.GetMethod(name, BindingFlags.Public | BindingFlags.Static)
-        ?? throw new InvalidOperationException($"{Lanes.Name} has no operation {name}.");
 
     public static LaneFunction<TLanes> Compile(IReadOnlyList<Expr> outputs, SymbolLayout layout)
     {
@@ -107,14 +105,22 @@ internal static class LaneCompiler<TLanes, T>
 
     private sealed class Target;
 
+    /// <summary>Emits IL for lane values held as <see cref="LaneInstructions.Parts"/> registers each. A value in
+    /// locals is an array of one local per register; expressions are emitted for one register at a time
+    /// (<c>_part</c>), on the IL stack.</summary>
     private sealed class Emitter(ILGenerator il, SymbolLayout layout)
     {
         private const int TimeArg = 1, StatesArg = 2, ParametersArg = 3, OutputArg = 4;
-        private readonly Dictionary<string, LocalBuilder> _symbols = new(StringComparer.Ordinal);
-        private readonly Dictionary<Expr, LocalBuilder> _shared = [];
+        private static readonly LaneInstructions Instructions = LaneInstructions.For<TLanes, T>();
+        private static readonly int PartSize = LaneSize / Instructions.Parts;
+        private readonly Dictionary<string, LocalBuilder[]> _symbols = new(StringComparer.Ordinal);
+        private readonly Dictionary<Expr, LocalBuilder[]> _shared = [];
+        private readonly Stack<LocalBuilder> _spare = new(); // one-register temporaries, reused
         private readonly Dictionary<long, LocalBuilder> _constants = [];
         private IReadOnlySet<Expr> _candidates = new HashSet<Expr>();
-        private LocalBuilder? _time;
+        private LocalBuilder[]? _time;
+        private int _part;
+        private int _stageArgument = -1; // the argument that stages are stored to as they are computed, or −1
 
         /// <summary>Emits the fused stages and error norm (see <see cref="CompileStages"/>). Arguments: time 1, step 2,
         /// y 3, parameters 4, k 5, yNew 6, relative tolerance 7, absolute tolerances 8.</summary>
@@ -122,11 +128,17 @@ internal static class LaneCompiler<TLanes, T>
         {
             const int Time = 1, Step = 2, Y = 3, Parameters = 4, K = 5, YNew = 6, RelativeTolerance = 7, AbsoluteTolerances = 8;
             var n = layout.States.Count;
+            var sum = NewValue();
             LoadParameters(rates, Parameters);
+            var time = LoadArgument(Time);
+            var step = LoadArgument(Step);
             var y = Enumerable.Range(0, n).Select(m => LoadFrom(Y, m, readOnly: true)).ToArray();
             var k0 = Enumerable.Range(0, n).Select(m => LoadFrom(K, m, readOnly: false)).ToArray();
-            var (k, yNew) = EmitStageBody(rates, a, c, () => il.Emit(OpCodes.Ldarg_S, (byte)Time), () => il.Emit(OpCodes.Ldarg_S, (byte)Step), y, k0);
-            for (var i = 1; i < a.Length; i++)
+            // Two-register lanes need twice the registers: each stage is then stored as soon as it is computed and,
+            // from the stage after next, read back from memory, so that fewer values are live at once and none spill.
+            _stageArgument = Instructions.Parts > 1 ? K : -1;
+            var (k, yNew) = EmitStageBody(rates, a, c, time, step, y, k0);
+            for (var i = 1; i < a.Length && _stageArgument < 0; i++)
             {
                 for (var m = 0; m < n; m++)
                 {
@@ -140,61 +152,79 @@ internal static class LaneCompiler<TLanes, T>
 
             // Σ_m (Σ_j e_j k_j[m] · w_m)² with w_m = step · n^(−1/2) / (atol_m + rtol · max(|y_m|, |yNew_m|)). The weights need
             // only y and yNew, so their divisions overlap the last stage's right-hand side instead of following it.
-            var weights = new LocalBuilder[n];
+            var relativeTolerance = LoadArgument(RelativeTolerance);
+            var weights = new LocalBuilder[n][];
             for (var m = 0; m < n; m++)
             {
-                il.Emit(OpCodes.Ldarg_S, (byte)Step);
-                EmitConstant(1 / Math.Sqrt(n));
-                Call("Multiply");
-                il.Emit(OpCodes.Ldarg_S, (byte)RelativeTolerance);
-                il.Emit(OpCodes.Ldloc, y[m]);
-                Call("Abs");
-                il.Emit(OpCodes.Ldloc, yNew[m]);
-                Call("Abs");
-                Call("MaxNonNaN");
                 var tolerance = LoadFrom(AbsoluteTolerances, m, readOnly: true);
-                il.Emit(OpCodes.Ldloc, tolerance);
-                Call("MultiplyAdd");
-                Call("Divide");
-                weights[m] = il.DeclareLocal(Lanes);
-                il.Emit(OpCodes.Stloc, weights[m]);
+                weights[m] = Compute(() =>
+                {
+                    Load(step);
+                    Constant(1 / Math.Sqrt(n));
+                    Op("Multiply");
+                    Load(y[m]);
+                    Op("Abs");
+                    Load(yNew[m]);
+                    Op("Abs");
+                    Op("MaxNonNaN");
+                    Load(relativeTolerance);
+                    Load(tolerance);
+                    Op("MultiplyAdd");
+                    Op("Divide");
+                });
             }
             // 0 · yNew adds nothing to the sum unless yNew is infinite or NaN, which makes it NaN.
-            var sum = il.DeclareLocal(Lanes);
-            var error = il.DeclareLocal(Lanes);
-            EmitConstant(0);
-            il.Emit(OpCodes.Stloc, sum);
+            EachPart(() =>
+            {
+                Constant(0);
+                Store(sum);
+            });
+            var error = NewValue();
             for (var m = 0; m < n; m++)
             {
-                EmitConstant(0);
-                il.Emit(OpCodes.Ldloc, yNew[m]);
-                il.Emit(OpCodes.Ldloc, sum);
-                Call("MultiplyAdd");
-                il.Emit(OpCodes.Stloc, sum);
-            }
-            for (var m = 0; m < n; m++)
-            {
-                EmitConstant(e[0]);
-                il.Emit(OpCodes.Ldloc, k[0][m]);
-                Call("Multiply");
-                for (var j = 1; j < e.Length; j++)
+                EachPart(() =>
                 {
-                    il.Emit(OpCodes.Stloc, error);
-                    EmitConstant(e[j]);
-                    il.Emit(OpCodes.Ldloc, k[j][m]);
-                    il.Emit(OpCodes.Ldloc, error);
-                    Call("MultiplyAdd");
-                }
-                il.Emit(OpCodes.Ldloc, weights[m]);
-                Call("Multiply");
-                il.Emit(OpCodes.Stloc, error);
-                il.Emit(OpCodes.Ldloc, error);
-                il.Emit(OpCodes.Ldloc, error);
-                il.Emit(OpCodes.Ldloc, sum);
-                Call("MultiplyAdd");
-                il.Emit(OpCodes.Stloc, sum);
+                    Constant(0);
+                    Load(yNew[m]);
+                    Load(sum);
+                    Op("MultiplyAdd");
+                    Store(sum);
+                });
             }
-            il.Emit(OpCodes.Ldloc, sum);
+            for (var m = 0; m < n; m++)
+            {
+                EachPart(() =>
+                {
+                    Constant(e[0]);
+                    LoadStage(k, 0, m, a.Length);
+                    Op("Multiply");
+                    for (var j = 1; j < e.Length; j++)
+                    {
+                        Store(error);
+                        Constant(e[j]);
+                        LoadStage(k, j, m, a.Length);
+                        Load(error);
+                        Op("MultiplyAdd");
+                    }
+                    Load(weights[m]);
+                    Op("Multiply");
+                    Store(error);
+                    Load(error);
+                    Load(error);
+                    Load(sum);
+                    Op("MultiplyAdd");
+                    Store(sum);
+                });
+            }
+            var result = il.DeclareLocal(Lanes);
+            EachPart(() =>
+            {
+                il.Emit(OpCodes.Ldloca, result);
+                Offset(_part * PartSize);
+                Load(sum);
+                il.Emit(OpCodes.Stobj, Instructions.Part);
+            });
+            il.Emit(OpCodes.Ldloc, result);
             il.Emit(OpCodes.Ret);
         }
 
@@ -205,14 +235,17 @@ internal static class LaneCompiler<TLanes, T>
             const int Step = 2, Limit = 3, NextSave = 4, Active = 5, Y = 6, Parameters = 7, K = 8, MaxSteps = 9;
             var n = layout.States.Count;
             LoadParameters(rates, Parameters);
+            var (step, limit, nextSave, active) = (LoadArgument(Step), LoadArgument(Limit), LoadArgument(NextSave), LoadArgument(Active));
             var y = Enumerable.Range(0, n).Select(m => LoadFrom(Y, m, readOnly: false)).ToArray();
             var k0 = Enumerable.Range(0, n).Select(m => LoadFrom(K, m, readOnly: false)).ToArray();
-            var t = il.DeclareLocal(Lanes);
-            il.Emit(OpCodes.Ldarg_1);
-            il.Emit(OpCodes.Ldobj, Lanes);
-            il.Emit(OpCodes.Stloc, t);
+            var t = Compute(() =>
+            {
+                il.Emit(OpCodes.Ldarg_1);
+                Offset(_part * PartSize);
+                il.Emit(OpCodes.Ldobj, Instructions.Part);
+            });
             var count = il.DeclareLocal(typeof(int));
-            var tNew = il.DeclareLocal(Lanes);
+            var tNew = NewValue();
             var loop = il.DefineLabel();
             var exit = il.DefineLabel();
             il.Emit(OpCodes.Ldc_I4_0);
@@ -223,58 +256,68 @@ internal static class LaneCompiler<TLanes, T>
             il.Emit(OpCodes.Ldarg_S, (byte)MaxSteps);
             il.Emit(OpCodes.Bge, exit);
             // tNew = t + h; stop before a step that reaches the limit or the next saved time on an active lane.
-            il.Emit(OpCodes.Ldloc, t);
-            il.Emit(OpCodes.Ldarg_S, (byte)Step);
-            Call("Add");
-            il.Emit(OpCodes.Stloc, tNew);
-            il.Emit(OpCodes.Ldarg_S, (byte)Active);
-            il.Emit(OpCodes.Ldarg_S, (byte)Limit);
-            il.Emit(OpCodes.Ldloc, tNew);
-            Call("LessOrEqual");
-            il.Emit(OpCodes.Ldarg_S, (byte)NextSave);
-            il.Emit(OpCodes.Ldloc, tNew);
-            Call("LessOrEqual");
-            Call("Or");
-            Call("And");
-            Call("Any");
+            EachPart(() =>
+            {
+                Load(t);
+                Load(step);
+                Op("Add");
+                Store(tNew);
+            });
+            Any(() =>
+            {
+                Load(active);
+                Load(limit);
+                Load(tNew);
+                Op("LessOrEqual");
+                Load(nextSave);
+                Load(tNew);
+                Op("LessOrEqual");
+                Op("Or");
+                Op("And");
+            });
             il.Emit(OpCodes.Brtrue, exit);
 
-            var (k, yNew) = EmitStageBody(rates, a, c, () => il.Emit(OpCodes.Ldloc, t), () => il.Emit(OpCodes.Ldarg_S, (byte)Step), y, k0);
+            var (k, yNew) = EmitStageBody(rates, a, c, t, step, y, k0);
 
             // Discard the step and stop when an active lane's new state is not finite or leaves the non-negative orthant.
-            il.Emit(OpCodes.Ldarg_S, (byte)Active);
-            for (var m = 0; m < n; m++)
+            Any(() =>
             {
-                il.Emit(OpCodes.Ldloc, yNew[m]);
-                Call("IsFinite");
-                if (m > 0)
+                Load(active);
+                for (var m = 0; m < n; m++)
                 {
-                    Call("And");
+                    Load(yNew[m]);
+                    Op("IsFinite");
+                    if (m > 0)
+                    {
+                        Op("And");
+                    }
                 }
-            }
-            foreach (var m in nonNegative)
-            {
-                il.Emit(OpCodes.Ldloc, yNew[m]);
-                EmitConstant(0);
-                Call("Less");
-                Call("Not");
-                Call("And");
-            }
-            Call("Not");
-            Call("And");
-            Call("Any");
+                foreach (var m in nonNegative)
+                {
+                    Load(yNew[m]);
+                    Constant(0);
+                    Op("Less");
+                    Op("Not");
+                    Op("And");
+                }
+                Op("Not");
+                Op("And");
+            });
             il.Emit(OpCodes.Brtrue, exit);
 
             // Commit: the last stage argument is the new state, the last stage the next first stage.
-            for (var m = 0; m < n; m++)
+            EachPart(() =>
             {
-                il.Emit(OpCodes.Ldloc, yNew[m]);
-                il.Emit(OpCodes.Stloc, y[m]);
-                il.Emit(OpCodes.Ldloc, k[^1][m]);
-                il.Emit(OpCodes.Stloc, k0[m]);
-            }
-            il.Emit(OpCodes.Ldloc, tNew);
-            il.Emit(OpCodes.Stloc, t);
+                for (var m = 0; m < n; m++)
+                {
+                    Load(yNew[m]);
+                    Store(y[m]);
+                    Load(k[^1][m]);
+                    Store(k0[m]);
+                }
+                Load(tNew);
+                Store(t);
+            });
             il.Emit(OpCodes.Ldloc, count);
             il.Emit(OpCodes.Ldc_I4_1);
             il.Emit(OpCodes.Add);
@@ -282,9 +325,13 @@ internal static class LaneCompiler<TLanes, T>
             il.Emit(OpCodes.Br, loop);
 
             il.MarkLabel(exit);
-            il.Emit(OpCodes.Ldarg_1);
-            il.Emit(OpCodes.Ldloc, t);
-            il.Emit(OpCodes.Stobj, Lanes);
+            EachPart(() =>
+            {
+                il.Emit(OpCodes.Ldarg_1);
+                Offset(_part * PartSize);
+                Load(t);
+                il.Emit(OpCodes.Stobj, Instructions.Part);
+            });
             for (var m = 0; m < n; m++)
             {
                 StoreTo(Y, m, y[m]);
@@ -294,7 +341,7 @@ internal static class LaneCompiler<TLanes, T>
             il.Emit(OpCodes.Ret);
         }
 
-        /// <summary>Binds every parameter the rates use to a local loaded once from the parameters argument.</summary>
+        /// <summary>Binds every parameter the rates use to a value loaded once from the parameters argument.</summary>
         private void LoadParameters(IReadOnlyList<Expr> rates, int argument)
         {
             foreach (var name in rates.SelectMany(r => r.Symbols()).Select(x => x.Name).Distinct().Where(x => x != Sym.TimeName))
@@ -310,52 +357,54 @@ internal static class LaneCompiler<TLanes, T>
             }
         }
 
-        /// <summary>Emits stages 1..s−1 from the state and first stage in locals; returns the stage locals
+        /// <summary>Emits stages 1..s−1 from the state and first stage in locals; returns the stage values
         /// (<c>k[i][m]</c>, i ≥ 1) and the last stage argument (the new state, for the tableaus here whose last row
         /// is the solution's weights).</summary>
-        private (LocalBuilder[][] K, LocalBuilder[] YNew) EmitStageBody(IReadOnlyList<Expr> rates, double[][] a, double[] c,
-            Action loadTime, Action loadStep, LocalBuilder[] y, LocalBuilder[] k0)
+        private (LocalBuilder[][][] K, LocalBuilder[][] YNew) EmitStageBody(IReadOnlyList<Expr> rates, double[][] a, double[] c,
+            LocalBuilder[] time, LocalBuilder[] step, LocalBuilder[][] y, LocalBuilder[][] k0)
         {
             var n = layout.States.Count;
             var stages = a.Length;
-            var k = new LocalBuilder[stages][];
+            var k = new LocalBuilder[stages][][];
             k[0] = k0;
             _candidates = ExprCompiler.SharedSubexpressions(rates);
-            var acc = il.DeclareLocal(Lanes);
-            LocalBuilder[] stage = [];
+            var acc = NewValue();
+            LocalBuilder[][] stage = [];
             for (var i = 1; i < stages; i++)
             {
                 // Stage argument y + h · Σ_j a_ij k_j, in the same order of operations as LaneIntegrator would use.
-                stage = new LocalBuilder[n];
+                stage = new LocalBuilder[n][];
                 for (var m = 0; m < n; m++)
                 {
-                    EmitConstant(a[i][0]);
-                    il.Emit(OpCodes.Ldloc, k[0][m]);
-                    Call("Multiply");
-                    il.Emit(OpCodes.Stloc, acc);
-                    for (var j = 1; j < i; j++)
+                    stage[m] = Compute(() =>
                     {
-                        EmitConstant(a[i][j]);
-                        il.Emit(OpCodes.Ldloc, k[j][m]);
-                        il.Emit(OpCodes.Ldloc, acc);
-                        Call("MultiplyAdd");
-                        il.Emit(OpCodes.Stloc, acc);
-                    }
-                    stage[m] = il.DeclareLocal(Lanes);
-                    loadStep();
-                    il.Emit(OpCodes.Ldloc, acc);
-                    il.Emit(OpCodes.Ldloc, y[m]);
-                    Call("MultiplyAdd");
-                    il.Emit(OpCodes.Stloc, stage[m]);
+                        Constant(a[i][0]);
+                        LoadStage(k, 0, m, i);
+                        Op("Multiply");
+                        for (var j = 1; j < i; j++)
+                        {
+                            Store(acc);
+                            Constant(a[i][j]);
+                            LoadStage(k, j, m, i);
+                            Load(acc);
+                            Op("MultiplyAdd");
+                        }
+                        Store(acc);
+                        Load(acc); // acc · step + y (the same bits as step · acc + y): acc, which dies here, takes the result
+                        Load(step);
+                        Load(y[m]);
+                        Op("MultiplyAdd");
+                    });
                 }
-                _time = il.DeclareLocal(Lanes);
-                EmitConstant(c[i]);
-                loadStep();
-                loadTime();
-                Call("MultiplyAdd");
-                il.Emit(OpCodes.Stloc, _time);
+                _time = Compute(() =>
+                {
+                    Constant(c[i]);
+                    Load(step);
+                    Load(time);
+                    Op("MultiplyAdd");
+                });
 
-                // The right-hand side at the stage, with the states bound to the stage locals.
+                // The right-hand side at the stage, with the states bound to the stage values.
                 for (var m = 0; m < n; m++)
                 {
                     _symbols[layout.States[m]] = stage[m];
@@ -365,36 +414,17 @@ internal static class LaneCompiler<TLanes, T>
                 {
                     Precompute(rate);
                 }
-                k[i] = new LocalBuilder[n];
-                for (var m = 0; m < n; m++)
+                k[i] = [.. rates.Select(rate => Compute(() => Emit(rate)))];
+                if (_stageArgument >= 0)
                 {
-                    Emit(rates[m]);
-                    k[i][m] = il.DeclareLocal(Lanes);
-                    il.Emit(OpCodes.Stloc, k[i][m]);
+                    for (var m = 0; m < n; m++)
+                    {
+                        StoreTo(_stageArgument, (i * n) + m, k[i][m]);
+                    }
                 }
             }
             _time = null;
             return (k, stage);
-        }
-
-        private void StoreTo(int argument, int index, LocalBuilder value)
-        {
-            il.Emit(OpCodes.Ldarg_S, (byte)argument);
-            il.Emit(OpCodes.Call, WritableStart);
-            Offset(index);
-            il.Emit(OpCodes.Ldloc, value);
-            il.Emit(OpCodes.Stobj, Lanes);
-        }
-
-        private LocalBuilder LoadFrom(int argument, int index, bool readOnly)
-        {
-            var local = il.DeclareLocal(Lanes);
-            il.Emit(OpCodes.Ldarg_S, (byte)argument);
-            il.Emit(OpCodes.Call, readOnly ? ReadOnlyStart : WritableStart);
-            Offset(index);
-            il.Emit(OpCodes.Ldobj, Lanes);
-            il.Emit(OpCodes.Stloc, local);
-            return local;
         }
 
         public void EmitAll(IReadOnlyList<Expr> outputs)
@@ -406,38 +436,141 @@ internal static class LaneCompiler<TLanes, T>
                 {
                     throw new ArgumentException($"The expression uses '{s}', which is neither time nor a state or parameter.", nameof(outputs));
                 }
-                var local = il.DeclareLocal(Lanes);
-                il.Emit(OpCodes.Ldarg_S, (byte)(isState ? StatesArg : ParametersArg));
-                il.Emit(OpCodes.Call, ReadOnlyStart);
-                Offset(index);
-                il.Emit(OpCodes.Ldobj, Lanes);
-                il.Emit(OpCodes.Stloc, local);
-                _symbols[s] = local;
+                _symbols[s] = LoadFrom(isState ? StatesArg : ParametersArg, index, readOnly: true);
             }
+            _time = LoadArgument(TimeArg);
             _candidates = ExprCompiler.SharedSubexpressions(outputs);
             foreach (var e in outputs)
             {
                 Precompute(e);
             }
-            var output = il.DeclareLocal(Lanes.MakeByRefType());
-            il.Emit(OpCodes.Ldarg_S, (byte)OutputArg);
-            il.Emit(OpCodes.Call, WritableStart);
-            il.Emit(OpCodes.Stloc, output);
             for (var i = 0; i < outputs.Count; i++)
             {
-                il.Emit(OpCodes.Ldloc, output);
-                Offset(i);
-                Emit(outputs[i]);
-                il.Emit(OpCodes.Stobj, Lanes);
+                var output = outputs[i];
+                EachPart(() =>
+                {
+                    il.Emit(OpCodes.Ldarg_S, (byte)OutputArg);
+                    il.Emit(OpCodes.Call, WritableStart);
+                    Offset((i * LaneSize) + (_part * PartSize));
+                    Emit(output);
+                    il.Emit(OpCodes.Stobj, Instructions.Part);
+                });
             }
             il.Emit(OpCodes.Ret);
         }
 
-        private void Offset(int index)
+        /// <summary>Pushes state m of stage j, used while computing stage <paramref name="latest"/>: from its locals,
+        /// or from the stages argument when the stages are stored as they are computed and j is not the latest.</summary>
+        private void LoadStage(LocalBuilder[][][] k, int j, int m, int latest)
         {
-            if (index > 0)
+            if (_stageArgument < 0 || j >= latest - 1)
             {
-                il.Emit(OpCodes.Ldc_I4, index * LaneSize);
+                Load(k[j][m]);
+                return;
+            }
+            il.Emit(OpCodes.Ldarg_S, (byte)_stageArgument);
+            il.Emit(OpCodes.Call, WritableStart);
+            Offset((((j * layout.States.Count) + m) * LaneSize) + (_part * PartSize));
+            il.Emit(OpCodes.Ldobj, Instructions.Part);
+        }
+
+        /// <summary>Runs <paramref name="body"/> once for each register of a lane value.</summary>
+        private void EachPart(Action body)
+        {
+            for (_part = 0; _part < Instructions.Parts; _part++)
+            {
+                body();
+            }
+            _part = 0;
+        }
+
+        /// <summary>A lane value: one local per register, declared when first stored.</summary>
+        private static LocalBuilder[] NewValue() => new LocalBuilder[Instructions.Parts];
+
+        /// <summary>A new value whose register p is what <paramref name="body"/> pushes for part p.</summary>
+        private LocalBuilder[] Compute(Action body)
+        {
+            var value = NewValue();
+            EachPart(() =>
+            {
+                body();
+                Store(value);
+            });
+            return value;
+        }
+
+        private void Load(LocalBuilder[] value) => il.Emit(OpCodes.Ldloc, value[_part]);
+
+        private void Store(LocalBuilder[] value) => il.Emit(OpCodes.Stloc, value[_part] ??= il.DeclareLocal(Instructions.Part));
+
+        private void Op(string operation) => Instructions.Emit(il, operation);
+
+        /// <summary>Pushes a constant. Intrinsic lanes get a literal at each use, which the JIT folds into the
+        /// instruction; otherwise each distinct constant is built once, at its first use, and read from a local after:
+        /// fewer calls for the JIT to inline, whose budget per method is limited.</summary>
+        private void Constant(double value)
+        {
+            if (Instructions.Intrinsic)
+            {
+                Instructions.Constant(il, value);
+                return;
+            }
+            var bits = BitConverter.DoubleToInt64Bits(value);
+            if (!_constants.TryGetValue(bits, out var local))
+            {
+                Instructions.Constant(il, value);
+                local = il.DeclareLocal(Instructions.Part);
+                il.Emit(OpCodes.Stloc, local);
+                _constants[bits] = local;
+            }
+            il.Emit(OpCodes.Ldloc, local);
+        }
+
+        /// <summary>Pushes whether any lane of the mask that <paramref name="mask"/> pushes (for each part) is true.</summary>
+        private void Any(Action mask)
+        {
+            EachPart(() =>
+            {
+                mask();
+                if (_part > 0)
+                {
+                    Op("Or");
+                }
+            });
+            Instructions.Any(il);
+        }
+
+        /// <summary>A lane value passed by value as argument <paramref name="argument"/>, loaded into locals.</summary>
+        private LocalBuilder[] LoadArgument(int argument) => Compute(() =>
+        {
+            il.Emit(OpCodes.Ldarga_S, (byte)argument);
+            Offset(_part * PartSize);
+            il.Emit(OpCodes.Ldobj, Instructions.Part);
+        });
+
+        private void StoreTo(int argument, int index, LocalBuilder[] value) => EachPart(() =>
+        {
+            il.Emit(OpCodes.Ldarg_S, (byte)argument);
+            il.Emit(OpCodes.Call, WritableStart);
+            Offset((index * LaneSize) + (_part * PartSize));
+            Load(value);
+            il.Emit(OpCodes.Stobj, Instructions.Part);
+        });
+
+        private LocalBuilder[] LoadFrom(int argument, int index, bool readOnly) => Compute(() =>
+        {
+            il.Emit(OpCodes.Ldarg_S, (byte)argument);
+            il.Emit(OpCodes.Call, readOnly ? ReadOnlyStart : WritableStart);
+            Offset((index * LaneSize) + (_part * PartSize));
+            il.Emit(OpCodes.Ldobj, Instructions.Part);
+        });
+
+        /// <summary>Adds a byte offset to the address on the stack.</summary>
+        private void Offset(int bytes)
+        {
+            if (bytes > 0)
+            {
+                il.Emit(OpCodes.Ldc_I4, bytes);
                 il.Emit(OpCodes.Conv_I);
                 il.Emit(OpCodes.Add);
             }
@@ -445,7 +578,7 @@ internal static class LaneCompiler<TLanes, T>
 
         private void Precompute(Expr e)
         {
-            if (e is Constant or Symbol || _shared.ContainsKey(e))
+            if (e is TwinLab.Core.Symbolic.Constant or Symbol || _shared.ContainsKey(e))
             {
                 return;
             }
@@ -455,18 +588,15 @@ internal static class LaneCompiler<TLanes, T>
             }
             if (_candidates.Contains(e))
             {
-                Node(e);
-                var local = il.DeclareLocal(Lanes);
-                il.Emit(OpCodes.Stloc, local);
-                _shared[e] = local;
+                _shared[e] = Compute(() => Node(e));
             }
         }
 
         private void Emit(Expr e)
         {
-            if (_shared.TryGetValue(e, out var local))
+            if (_shared.TryGetValue(e, out var value))
             {
-                il.Emit(OpCodes.Ldloc, local);
+                Load(value);
             }
             else
             {
@@ -474,49 +604,23 @@ internal static class LaneCompiler<TLanes, T>
             }
         }
 
-        private void Call(string name) => il.Emit(OpCodes.Call, Op(name));
-
-        /// <summary>Pushes a constant vector. Each distinct constant is built once, at its first use, and then read
-        /// from a local: fewer calls for the JIT to inline, whose budget per method is limited and which would otherwise
-        /// leave the arithmetic of a large kernel as calls.</summary>
-        private void EmitConstant(double value)
-        {
-            var bits = BitConverter.DoubleToInt64Bits(value);
-            if (!_constants.TryGetValue(bits, out var local))
-            {
-                il.Emit(OpCodes.Ldc_R8, value);
-                Call(nameof(ILanes<TLanes, T>.Constant));
-                local = il.DeclareLocal(Lanes);
-                il.Emit(OpCodes.Stloc, local);
-                _constants[bits] = local;
-            }
-            il.Emit(OpCodes.Ldloc, local);
-        }
-
         private void Node(Expr e)
         {
             switch (e)
             {
-                case Constant c:
-                    EmitConstant(c.Value);
+                case TwinLab.Core.Symbolic.Constant c:
+                    Constant(c.Value);
                     break;
                 case Symbol s when s.Name == Sym.TimeName:
-                    if (_time is not null)
-                    {
-                        il.Emit(OpCodes.Ldloc, _time);
-                    }
-                    else
-                    {
-                        il.Emit(OpCodes.Ldarg_1);
-                    }
+                    Load(_time!);
                     break;
                 case Symbol s:
-                    il.Emit(OpCodes.Ldloc, _symbols[s.Name]);
+                    Load(_symbols[s.Name]);
                     break;
                 case Unary u:
                     Unary(u);
                     break;
-                case Binary { Operator: BinaryOperator.Power, Right: Constant k } p
+                case Binary { Operator: BinaryOperator.Power, Right: TwinLab.Core.Symbolic.Constant k } p
                     when double.IsInteger(k.Value) && Math.Abs(k.Value) <= ExprCompiler.MaxExpandedPower:
                     IntegerPower(p.Left, (int)k.Value);
                     break;
@@ -524,14 +628,14 @@ internal static class LaneCompiler<TLanes, T>
                     // a^b = exp(b · log a), for a > 0 as in the models' domains.
                     Emit(p.Right);
                     Emit(p.Left);
-                    Call("Log");
-                    Call("Multiply");
-                    Call("Exp");
+                    Op("Log");
+                    Op("Multiply");
+                    Op("Exp");
                     break;
                 case Binary b:
                     Emit(b.Left);
                     Emit(b.Right);
-                    Call(b.Operator switch
+                    Op(b.Operator switch
                     {
                         BinaryOperator.Add => "Add",
                         BinaryOperator.Subtract => "Subtract",
@@ -545,7 +649,7 @@ internal static class LaneCompiler<TLanes, T>
                     Condition(c.Test);
                     Emit(c.WhenTrue);
                     Emit(c.WhenFalse);
-                    Call("Select");
+                    Op("Select");
                     break;
                 default:
                     throw new NotSupportedException(e.GetType().Name);
@@ -557,20 +661,20 @@ internal static class LaneCompiler<TLanes, T>
             if (u.Operator == UnaryOperator.Tanh)
             {
                 // tanh x = 1 − 2 / (exp(2x) + 1): exact limits ±1 without overflow.
-                EmitConstant(1);
-                EmitConstant(2);
-                EmitConstant(2);
+                Constant(1);
+                Constant(2);
+                Constant(2);
                 Emit(u.Operand);
-                Call("Multiply");
-                Call("Exp");
-                EmitConstant(1);
-                Call("Add");
-                Call("Divide");
-                Call("Subtract");
+                Op("Multiply");
+                Op("Exp");
+                Constant(1);
+                Op("Add");
+                Op("Divide");
+                Op("Subtract");
                 return;
             }
             Emit(u.Operand);
-            Call(u.Operator switch
+            Op(u.Operator switch
             {
                 UnaryOperator.Negate => "Negate",
                 UnaryOperator.Exp => "Exp",
@@ -586,20 +690,21 @@ internal static class LaneCompiler<TLanes, T>
         {
             if (k == 0)
             {
-                EmitConstant(1);
+                Constant(1);
                 return;
             }
             if (k < 0)
             {
-                EmitConstant(1);
+                Constant(1);
             }
             Emit(baseExpr);
-            var x = il.DeclareLocal(Lanes);
+            var x = Rent();
             il.Emit(OpCodes.Stloc, x);
             PowerOfLocal(x, Math.Abs(k));
+            _spare.Push(x);
             if (k < 0)
             {
-                Call("Divide");
+                Op("Divide");
             }
         }
 
@@ -614,17 +719,21 @@ internal static class LaneCompiler<TLanes, T>
             if (k % 2 == 0)
             {
                 PowerOfLocal(x, k / 2);
-                var half = il.DeclareLocal(Lanes);
+                var half = Rent();
                 il.Emit(OpCodes.Stloc, half);
                 il.Emit(OpCodes.Ldloc, half);
                 il.Emit(OpCodes.Ldloc, half);
-                Call("Multiply");
+                _spare.Push(half);
+                Op("Multiply");
                 return;
             }
             PowerOfLocal(x, k - 1);
             il.Emit(OpCodes.Ldloc, x);
-            Call("Multiply");
+            Op("Multiply");
         }
+
+        /// <summary>A one-register temporary, from those no longer in use where possible.</summary>
+        private LocalBuilder Rent() => _spare.TryPop(out var local) ? local : il.DeclareLocal(Instructions.Part);
 
         /// <summary>Pushes the lane mask of a condition.</summary>
         private void Condition(Condition c)
@@ -643,20 +752,20 @@ internal static class LaneCompiler<TLanes, T>
                     };
                     Emit(first);
                     Emit(second);
-                    Call(name);
+                    Op(name);
                     if (negate)
                     {
-                        Call("Not");
+                        Op("Not");
                     }
                     break;
                 case Logical { Operator: LogicalOperator.Not } n:
                     Condition(n.Left);
-                    Call("Not");
+                    Op("Not");
                     break;
                 case Logical l:
                     Condition(l.Left);
                     Condition(l.Right!);
-                    Call(l.Operator == LogicalOperator.And ? "And" : "Or");
+                    Op(l.Operator == LogicalOperator.And ? "And" : "Or");
                     break;
                 default:
                     throw new NotSupportedException(c.GetType().Name);

@@ -30,8 +30,8 @@ internal sealed class LaneIntegrator<TL, T>
     private readonly EnsembleContext _context;
     private readonly LaneFunction<TL> _rhs;
     private readonly int _n, _p, _lanes;
-    private readonly TL[] _y, _yNew, _stage, _parameters, _fresh, _atol;
-    private readonly TL[] _k; // stage i of state m at [i * n + m]
+    private readonly AlignedLanes<TL> _y, _yNew, _parameters, _k; // _k: stage i of state m at [i * n + m]
+    private readonly TL[] _stage, _fresh, _atol;
     private readonly LaneStages<TL> _stages;
     private readonly LaneFixedSteps<TL>? _fixedSteps;
     private readonly bool _quietSteps;
@@ -59,12 +59,12 @@ internal sealed class LaneIntegrator<TL, T>
         _n = context.Model.States.Count;
         _p = context.Model.Parameters.Count;
         _lanes = TL.Count;
-        _y = new TL[_n];
-        _yNew = new TL[_n];
+        _y = new(_n);
+        _yNew = new(_n);
         _stage = new TL[_n];
         _fresh = new TL[_n];
-        _parameters = new TL[_p];
-        _k = new TL[7 * _n];
+        _parameters = new(_p);
+        _k = new(7 * _n);
         var tableau = ButcherTableau.Tsitouras5;
         _atol = [.. context.AbsoluteTolerances.Select(TL.Constant)];
         _denseCoefficients = [.. tableau.DenseCoefficients!.Select(row => row.Select(TL.Constant).ToArray())];
@@ -269,9 +269,9 @@ internal sealed class LaneIntegrator<TL, T>
         var nonNegative = _context.NonNegativeStates;
         var (t, h, logFacOld, lastRejected, steps) = (_t, _h, _logFacOld, _lastRejected, _steps);
         var (stop, active, nextSave) = (_stop, _active, _nextSave);
-        var k = _k;
-        var y = _y;
-        var yNew = _yNew;
+        var k = _k.Span;
+        var y = _y.Span;
+        var yNew = _yNew.Span;
         var n = _n;
         var taken = 0;
         for (; taken < budget; taken++)
@@ -744,7 +744,7 @@ internal sealed class LaneIntegrator<TL, T>
         return TL.Select(TL.IsFinite(h), h, TL.Multiply(TL.Constant(1e-6), TL.Subtract(stop, t)));
     }
 
-    private void EvaluateEvents(int lane, double time, Span<double> output, TL[]? fromVector)
+    private void EvaluateEvents(int lane, double time, Span<double> output, AlignedLanes<TL>? fromVector)
     {
         if (fromVector is not null)
         {

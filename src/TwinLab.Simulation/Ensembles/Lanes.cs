@@ -179,11 +179,19 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
 
     // A call rather than inlined: some sixty operations each, which would use up the JIT's inlining budget for a
     // kernel with many powers and leave its arithmetic as calls.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public static Lanes512<T> Exp(Lanes512<T> a) => LaneMath.Exp<Lanes512<T>, T>(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> Exp(Lanes512<T> a) => new(Exp(a.Value));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512<T> Log(Lanes512<T> a) => new(Log(a.Value));
+
+    /// <summary>eˣ of one register (what kernels compiled for <see cref="Lanes512x2{T}"/> call).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static Lanes512<T> Log(Lanes512<T> a) => LaneMath.Log<Lanes512<T>, T>(a);
+    public static Vector512<T> Exp(Vector512<T> a) => LaneMath.Exp<Lanes512<T>, T>(new(a)).Value;
+
+    /// <summary>ln x of one register (what kernels compiled for <see cref="Lanes512x2{T}"/> call).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Vector512<T> Log(Vector512<T> a) => LaneMath.Log<Lanes512<T>, T>(new(a)).Value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> Round(Lanes512<T> a) => typeof(T) == typeof(double)
@@ -235,6 +243,12 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
 
     public static Lanes512<T> Cos(Lanes512<T> a) => PerLane(a, T.Cos);
 
+    /// <summary>Sine of one register (what kernels compiled for <see cref="Lanes512x2{T}"/> call).</summary>
+    public static Vector512<T> Sin(Vector512<T> a) => PerLane(new(a), T.Sin).Value;
+
+    /// <summary>Cosine of one register (what kernels compiled for <see cref="Lanes512x2{T}"/> call).</summary>
+    public static Vector512<T> Cos(Vector512<T> a) => PerLane(new(a), T.Cos).Value;
+
     private static Lanes512<T> PerLane(Lanes512<T> a, Func<T, T> f)
     {
         Span<T> values = stackalloc T[Vector512<T>.Count];
@@ -274,6 +288,155 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Any(Lanes512<T> mask) => mask.Value.AsUInt32() != Vector512<uint>.Zero;
+}
+
+/// <summary>Two AVX-512 registers advanced together: sixteen doubles or thirty-two floats. Each operation issues two
+/// independent instructions, so a step's dependency chain (stages, error norm, step-size controller) runs for two
+/// bundles at once and the processor overlaps them; with one register per value that chain leaves the vector units
+/// idle most of the time.</summary>
+internal readonly struct Lanes512x2<T>(Vector512<T> low, Vector512<T> high) : ILanes<Lanes512x2<T>, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public readonly Vector512<T> Low = low, High = high;
+
+    private static Lanes512<T> L(Lanes512x2<T> a) => new(a.Low);
+
+    private static Lanes512<T> H(Lanes512x2<T> a) => new(a.High);
+
+    private static Lanes512x2<T> Join(Lanes512<T> low, Lanes512<T> high) => new(low.Value, high.Value);
+
+    public static int Count => 2 * Vector512<T>.Count;
+
+    public static Lanes512x2<T> True => new(Vector512<T>.AllBitsSet, Vector512<T>.AllBitsSet);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Constant(double value)
+    {
+        var v = Lanes512<T>.Constant(value).Value;
+        return new(v, v);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Load(ReadOnlySpan<T> source) => new(Vector512.Create(source), Vector512.Create(source[Vector512<T>.Count..]));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Lanes512x2<T> value, Span<T> destination)
+    {
+        value.Low.CopyTo(destination);
+        value.High.CopyTo(destination[Vector512<T>.Count..]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Lane(Lanes512x2<T> value, int lane) =>
+        lane < Vector512<T>.Count ? value.Low.GetElement(lane) : value.High.GetElement(lane - Vector512<T>.Count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Add(Lanes512x2<T> a, Lanes512x2<T> b) => new(a.Low + b.Low, a.High + b.High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Subtract(Lanes512x2<T> a, Lanes512x2<T> b) => new(a.Low - b.Low, a.High - b.High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Multiply(Lanes512x2<T> a, Lanes512x2<T> b) => new(a.Low * b.Low, a.High * b.High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Divide(Lanes512x2<T> a, Lanes512x2<T> b) => new(a.Low / b.Low, a.High / b.High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Negate(Lanes512x2<T> a) => new(-a.Low, -a.High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> MultiplyAdd(Lanes512x2<T> a, Lanes512x2<T> b, Lanes512x2<T> c)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            return new(Vector512.FusedMultiplyAdd(a.Low.AsDouble(), b.Low.AsDouble(), c.Low.AsDouble()).As<double, T>(),
+                Vector512.FusedMultiplyAdd(a.High.AsDouble(), b.High.AsDouble(), c.High.AsDouble()).As<double, T>());
+        }
+        return new(Vector512.FusedMultiplyAdd(a.Low.AsSingle(), b.Low.AsSingle(), c.Low.AsSingle()).As<float, T>(),
+            Vector512.FusedMultiplyAdd(a.High.AsSingle(), b.High.AsSingle(), c.High.AsSingle()).As<float, T>());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Sqrt(Lanes512x2<T> a) => new(Vector512.Sqrt(a.Low), Vector512.Sqrt(a.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Abs(Lanes512x2<T> a) => new(Vector512.Abs(a.Low), Vector512.Abs(a.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Min(Lanes512x2<T> a, Lanes512x2<T> b) => new(Vector512.Min(a.Low, b.Low), Vector512.Min(a.High, b.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Max(Lanes512x2<T> a, Lanes512x2<T> b) => new(Vector512.Max(a.Low, b.Low), Vector512.Max(a.High, b.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> MinNonNaN(Lanes512x2<T> a, Lanes512x2<T> b) =>
+        new(Vector512.MinNative(a.Low, b.Low), Vector512.MinNative(a.High, b.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> MaxNonNaN(Lanes512x2<T> a, Lanes512x2<T> b) =>
+        new(Vector512.MaxNative(a.Low, b.Low), Vector512.MaxNative(a.High, b.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Exp(Lanes512x2<T> a) => new(Lanes512<T>.Exp(a.Low), Lanes512<T>.Exp(a.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Log(Lanes512x2<T> a) => new(Lanes512<T>.Log(a.Low), Lanes512<T>.Log(a.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Round(Lanes512x2<T> a) => Join(Lanes512<T>.Round(L(a)), Lanes512<T>.Round(H(a)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> ScaleB(Lanes512x2<T> x, Lanes512x2<T> n) =>
+        Join(Lanes512<T>.ScaleB(L(x), L(n)), Lanes512<T>.ScaleB(H(x), H(n)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> ExponentOf(Lanes512x2<T> x) => Join(Lanes512<T>.ExponentOf(L(x)), Lanes512<T>.ExponentOf(H(x)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> SignificandOf(Lanes512x2<T> x) => Join(Lanes512<T>.SignificandOf(L(x)), Lanes512<T>.SignificandOf(H(x)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> IsNaN(Lanes512x2<T> a) => new(~Vector512.Equals(a.Low, a.Low), ~Vector512.Equals(a.High, a.High));
+
+    public static Lanes512x2<T> Sin(Lanes512x2<T> a) => new(Lanes512<T>.Sin(a.Low), Lanes512<T>.Sin(a.High));
+
+    public static Lanes512x2<T> Cos(Lanes512x2<T> a) => new(Lanes512<T>.Cos(a.Low), Lanes512<T>.Cos(a.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Less(Lanes512x2<T> a, Lanes512x2<T> b) =>
+        new(Vector512.LessThan(a.Low, b.Low), Vector512.LessThan(a.High, b.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> LessOrEqual(Lanes512x2<T> a, Lanes512x2<T> b) =>
+        new(Vector512.LessThanOrEqual(a.Low, b.Low), Vector512.LessThanOrEqual(a.High, b.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Equal(Lanes512x2<T> a, Lanes512x2<T> b) =>
+        new(Vector512.Equals(a.Low, b.Low), Vector512.Equals(a.High, b.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> And(Lanes512x2<T> a, Lanes512x2<T> b) => new(a.Low & b.Low, a.High & b.High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Or(Lanes512x2<T> a, Lanes512x2<T> b) => new(a.Low | b.Low, a.High | b.High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Not(Lanes512x2<T> a) => new(~a.Low, ~a.High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> Select(Lanes512x2<T> mask, Lanes512x2<T> whenTrue, Lanes512x2<T> whenFalse) =>
+        new(Vector512.ConditionalSelect(mask.Low, whenTrue.Low, whenFalse.Low), Vector512.ConditionalSelect(mask.High, whenTrue.High, whenFalse.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Lanes512x2<T> IsFinite(Lanes512x2<T> a)
+    {
+        var infinity = Vector512.Create(T.PositiveInfinity);
+        return new(Vector512.LessThan(Vector512.Abs(a.Low), infinity), Vector512.LessThan(Vector512.Abs(a.High), infinity));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Any(Lanes512x2<T> mask) => (mask.Low.AsUInt32() | mask.High.AsUInt32()) != Vector512<uint>.Zero;
 }
 
 /// <summary>Four doubles or eight floats in an AVX2 register.</summary>
