@@ -34,6 +34,20 @@ internal delegate int LaneFixedSteps<TLanes>(ref TLanes time, TLanes step, TLane
     Span<TLanes> y, ReadOnlySpan<TLanes> parameters, Span<TLanes> k0, int maxSteps)
     where TLanes : struct;
 
+/// <summary>Runs adaptive steps of an explicit Runge–Kutta method over lanes with everything in registers, until a
+/// lane needs per-lane bookkeeping: exactly the steps the integrator's own loop of quiet steps would take, stages,
+/// error norm and step-size controller included. From <paramref name="time"/>, <paramref name="step"/>,
+/// <paramref name="y"/> and the first stage in <c>k[0..n)</c>, each attempt moves active lanes by their step (inactive
+/// ones by zero). Before an attempt, the loop stops when an active lane would land on <paramref name="stop"/> or reach
+/// <paramref name="nextSave"/>; after computing one, it discards it and stops when an accepted lane would be projected
+/// onto zero or a rejected lane's step underflows. Returns the number of attempts taken (at most
+/// <paramref name="maxSteps"/>) and leaves time, step, the controller's state, the accepted-step counts, the state
+/// and the first stage after the last of them; <paramref name="k"/> is scratch for the other stages.</summary>
+internal delegate int LaneAdaptiveSteps<TLanes>(ref TLanes time, ref TLanes step, ref TLanes logPreviousError, ref TLanes lastRejected,
+    ref TLanes accepted, TLanes stop, TLanes nextSave, TLanes active, TLanes relativeTolerance, Span<TLanes> y,
+    ReadOnlySpan<TLanes> parameters, Span<TLanes> k, ReadOnlySpan<TLanes> absoluteTolerances, int maxSteps)
+    where TLanes : struct;
+
 /// <summary>
 /// Compiles expressions to structure-of-arrays kernels over lanes: the same walk of the expression tree as
 /// <see cref="ExprCompiler"/>, emitting each lane operation as its vector instructions (see
@@ -103,6 +117,31 @@ internal static class LaneCompiler<TLanes, T>
         return method.CreateDelegate<LaneFixedSteps<TLanes>>(new Target());
     }
 
+    /// <summary>
+    /// Compiles the loop of adaptive steps (see <see cref="LaneAdaptiveSteps{TLanes}"/>) for lane types whose
+    /// operations are intrinsics (<see cref="LaneInstructions.Intrinsic"/>): the stages, error norm and controller of
+    /// <see cref="CompileStages"/> and the integrator, in the same order, with state, step and controller in registers
+    /// from one attempt to the next.
+    /// </summary>
+    /// <param name="rates">The right-hand side.</param>
+    /// <param name="layout">States and parameters.</param>
+    /// <param name="a">The tableau's coefficients.</param>
+    /// <param name="c">The tableau's nodes.</param>
+    /// <param name="e">The tableau's error weights (one per stage).</param>
+    /// <param name="nonNegative">States that must stay non-negative.</param>
+    /// <param name="stepFloor">The relative step below which a rejected lane's step underflows.</param>
+    public static LaneAdaptiveSteps<TLanes> CompileAdaptiveSteps(IReadOnlyList<Expr> rates, SymbolLayout layout, double[][] a, double[] c, double[] e,
+        IReadOnlyList<int> nonNegative, double stepFloor)
+    {
+        var byReference = Lanes.MakeByRefType();
+        var method = new DynamicMethod("twinlab_lane_adaptive_steps", typeof(int),
+            [typeof(Target), byReference, byReference, byReference, byReference, byReference, Lanes, Lanes, Lanes, Lanes, typeof(Span<TLanes>),
+             typeof(ReadOnlySpan<TLanes>), typeof(Span<TLanes>), typeof(ReadOnlySpan<TLanes>), typeof(int)],
+            typeof(LaneCompiler<TLanes, T>).Module, skipVisibility: true);
+        new Emitter(method.GetILGenerator(), layout).EmitAdaptiveSteps(rates, a, c, e, nonNegative, stepFloor);
+        return method.CreateDelegate<LaneAdaptiveSteps<TLanes>>(new Target());
+    }
+
     private sealed class Target;
 
     /// <summary>Emits IL for lane values held as <see cref="LaneInstructions.Parts"/> registers each. A value in
@@ -120,6 +159,8 @@ internal static class LaneCompiler<TLanes, T>
         private IReadOnlySet<Expr> _candidates = new HashSet<Expr>();
         private LocalBuilder[]? _time;
         private int _part;
+        private readonly Dictionary<string, (int Argument, int Index)> _parametersInMemory = new(StringComparer.Ordinal);
+        private readonly Dictionary<LocalBuilder[], (int Argument, int Index)> _homes = new(ReferenceEqualityComparer.Instance);
         private int _stageArgument = -1; // the argument that stages are stored to as they are computed, or −1
 
         /// <summary>Emits the fused stages and error norm (see <see cref="CompileStages"/>). Arguments: time 1, step 2,
@@ -128,7 +169,6 @@ internal static class LaneCompiler<TLanes, T>
         {
             const int Time = 1, Step = 2, Y = 3, Parameters = 4, K = 5, YNew = 6, RelativeTolerance = 7, AbsoluteTolerances = 8;
             var n = layout.States.Count;
-            var sum = NewValue();
             LoadParameters(rates, Parameters);
             var time = LoadArgument(Time);
             var step = LoadArgument(Step);
@@ -150,13 +190,377 @@ internal static class LaneCompiler<TLanes, T>
                 StoreTo(YNew, m, yNew[m]);
             }
 
+            var sum = SquaredError(e, step, RelativeTolerance, AbsoluteTolerances, y, yNew, k);
+            var result = il.DeclareLocal(Lanes);
+            EachPart(() =>
+            {
+                il.Emit(OpCodes.Ldloca, result);
+                Offset(_part * PartSize);
+                Load(sum);
+                il.Emit(OpCodes.Stobj, Instructions.Part);
+            });
+            il.Emit(OpCodes.Ldloc, result);
+            il.Emit(OpCodes.Ret);
+        }
+
+        /// <summary>Emits the loop of adaptive steps (see <see cref="CompileAdaptiveSteps"/>). Arguments: by reference
+        /// time 1, step 2, log₂ of the previous error 3, last rejected 4, accepted steps 5; stop 6, next save 7, active 8,
+        /// relative tolerance 9, y 10, parameters 11, k 12, absolute tolerances 13, maximum steps 14.</summary>
+        public void EmitAdaptiveSteps(IReadOnlyList<Expr> rates, double[][] a, double[] c, double[] e, IReadOnlyList<int> nonNegative, double stepFloor)
+        {
+            const int Time = 1, Step = 2, LogPrevious = 3, LastRejected = 4, Accepted = 5, Stop = 6, NextSave = 7, Active = 8,
+                RelativeTolerance = 9, Y = 10, Parameters = 11, K = 12, AbsoluteTolerances = 13, MaxSteps = 14;
+            var n = layout.States.Count;
+            LoadParameters(rates, Parameters);
+            // The loop's invariants are read from their arguments at each use: registers are scarce with two per value.
+            void Argument(int argument) => LoadArgumentPart(argument);
+            // Only time and step stay in registers from one attempt to the next: the step is the end of the chain that
+            // the next attempt starts from. The state, first stage and controller state are read from memory as they
+            // are needed, which leaves the registers to the stages.
+            var y = Enumerable.Range(0, n).Select(m => InMemory(Y, m)).ToArray();
+            var k0 = Enumerable.Range(0, n).Select(m => InMemory(K, m)).ToArray();
+            var t = LoadReference(Time);
+            var h = LoadReference(Step);
+            var logPrevious = InMemory(LogPrevious, -1);
+            var lastRejected = InMemory(LastRejected, -1);
+            var accepted = InMemory(Accepted, -1);
+            var count = il.DeclareLocal(typeof(int));
+            var loop = il.DefineLabel();
+            var exit = il.DefineLabel();
+            il.Emit(OpCodes.Ldc_I4_0);
+            il.Emit(OpCodes.Stloc, count);
+
+            il.MarkLabel(loop);
+            il.Emit(OpCodes.Ldloc, count);
+            il.Emit(OpCodes.Ldarg_S, (byte)MaxSteps);
+            il.Emit(OpCodes.Bge, exit);
+            // Stop before an attempt that lands on a stop or reaches the next saved time on an active lane.
+            var hs = Compute(() =>
+            {
+                Argument(Active);
+                Load(h);
+                Constant(0);
+                Op("Select");
+            });
+            var tNew = Compute(() =>
+            {
+                Load(t);
+                Load(hs);
+                Op("Add");
+            });
+            Any(() =>
+            {
+                Argument(Active);
+                Argument(Stop);
+                Constant(StepControl.Landing);
+                Load(h);
+                Load(t);
+                Op("MultiplyAdd");
+                Op("LessOrEqual");
+                Argument(NextSave);
+                Load(tNew);
+                Op("LessOrEqual");
+                Op("Or");
+                Op("And");
+            });
+            il.Emit(OpCodes.Brtrue, exit);
+
+            _stageArgument = Instructions.Parts > 1 ? K : -1;
+            var (k, yNew) = EmitStageBody(rates, a, c, t, hs, y, k0);
+            var squaredError = SquaredError(e, hs, RelativeTolerance, AbsoluteTolerances, y, yNew, k);
+            foreach (var m in nonNegative)
+            {
+                // A non-negative state below minus its absolute tolerance rejects the step (the integrator's rule).
+                var tolerance = LoadFrom(AbsoluteTolerances, m, readOnly: true);
+                EachPart(() =>
+                {
+                    Load(yNew[m]);
+                    Load(tolerance);
+                    Op("Negate");
+                    Op("Less");
+                    Constant(4);
+                    Load(squaredError);
+                    Op("Select");
+                    Store(squaredError);
+                });
+            }
+            var finite = Compute(() =>
+            {
+                Load(squaredError);
+                Op("IsFinite");
+            });
+            var accept = Compute(() =>
+            {
+                Argument(Active);
+                Load(finite);
+                Load(squaredError);
+                Constant(1);
+                Op("LessOrEqual");
+                Op("And");
+                Op("And");
+            });
+            var rejected = Compute(() =>
+            {
+                Argument(Active);
+                Load(accept);
+                Op("Not");
+                Op("And");
+            });
+            var (hNew, logError) = NextStep(h, hs, accept, finite, rejected, lastRejected, logPrevious, squaredError);
+            // Discard the attempt and stop when an accepted lane would be projected onto zero or a rejected lane's step
+            // underflows.
+            Any(() =>
+            {
+                Load(rejected);
+                Load(hNew);
+                Constant(stepFloor);
+                Constant(1);
+                Load(t);
+                Op("Abs");
+                Op("MaxNonNaN");
+                Op("Multiply");
+                Op("Less");
+                Op("And");
+                foreach (var m in nonNegative)
+                {
+                    Load(accept);
+                    Load(yNew[m]);
+                    Constant(0);
+                    Op("Less");
+                    Op("And");
+                    Op("Or");
+                }
+            });
+            il.Emit(OpCodes.Brtrue, exit);
+
+            // Commit: accepted lanes move on, the last stage becomes the next first stage.
+            EachPart(() =>
+            {
+                for (var m = 0; m < n; m++)
+                {
+                    Load(accept);
+                    Load(yNew[m]);
+                    Load(y[m]);
+                    Op("Select");
+                    Store(y[m]);
+                    Load(accept);
+                    Load(k[^1][m]);
+                    Load(k0[m]);
+                    Op("Select");
+                    Store(k0[m]);
+                }
+                Load(accept);
+                Load(tNew);
+                Load(t);
+                Op("Select");
+                Store(t);
+                Load(hNew);
+                Store(h);
+                Load(accept);
+                Load(logError);
+                Constant(StepControl.LogMinError);
+                Op("MaxNonNaN");
+                Load(logPrevious);
+                Op("Select");
+                Store(logPrevious);
+                Load(rejected);
+                Store(lastRejected);
+                Load(accepted);
+                Load(accept);
+                Constant(1);
+                Constant(0);
+                Op("Select");
+                Op("Add");
+                Store(accepted);
+            });
+            il.Emit(OpCodes.Ldloc, count);
+            il.Emit(OpCodes.Ldc_I4_1);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Stloc, count);
+            il.Emit(OpCodes.Br, loop);
+
+            il.MarkLabel(exit);
+            StoreReference(Time, t);
+            StoreReference(Step, h);
+            il.Emit(OpCodes.Ldloc, count);
+            il.Emit(OpCodes.Ret);
+        }
+
+        /// <summary>The integrator's PI controller (LaneIntegrator.NextStepCore with no stop being landed on), in the
+        /// same operations and order: the next step of every lane and half the base-2 logarithm of its squared error.
+        /// The shrinking of rejected steps is computed in every lane and selected where it applies, which gives the same
+        /// bits as computing it only when some lane needs it.</summary>
+        private (LocalBuilder[] Step, LocalBuilder[] LogError) NextStep(LocalBuilder[] h, LocalBuilder[] hs, LocalBuilder[] accept,
+            LocalBuilder[] finite, LocalBuilder[] rejected, LocalBuilder[] lastRejected, LocalBuilder[] logPrevious, LocalBuilder[] squaredError)
+        {
+            var log2Squared = Compute(() =>
+            {
+                Load(squaredError);
+                Log2Coarse();
+            });
+            var logError = Compute(() =>
+            {
+                Constant(0.5);
+                Load(log2Squared);
+                Op("Multiply");
+            });
+            var growth = Compute(() =>
+            {
+                Constant(-0.5 * StepControl.Exponent);
+                Load(log2Squared);
+                Constant(StepControl.Beta);
+                Load(logPrevious);
+                Constant(StepControl.LogSafety);
+                Op("MultiplyAdd");
+                Op("MultiplyAdd");
+                Constant(StepControl.LogMinFactor);
+                Op("MaxNonNaN");
+                Constant(StepControl.LogMaxFactor);
+                Op("MinNonNaN");
+                Exp2Coarse();
+            });
+            var shrink = Compute(() =>
+            {
+                Constant(-StepControl.Exponent);
+                Load(logError);
+                Constant(StepControl.LogSafety);
+                Op("MultiplyAdd");
+                Constant(StepControl.LogMinFactor);
+                Op("MaxNonNaN");
+                Constant(0);
+                Op("MinNonNaN");
+                Exp2Coarse();
+            });
+            var next = Compute(() =>
+            {
+                // accept ? max(min(hs · growth, lastRejected ? hs : ∞), 0) : rejected ? (finite ? hs · shrink : hs / 4) : h
+                Load(accept);
+                Load(hs);
+                Load(growth);
+                Op("Multiply");
+                Load(lastRejected);
+                Load(hs);
+                Constant(double.PositiveInfinity);
+                Op("Select");
+                Op("MinNonNaN");
+                Constant(0);
+                Op("MaxNonNaN");
+                Load(rejected);
+                Load(finite);
+                Load(hs);
+                Load(shrink);
+                Op("Multiply");
+                Load(hs);
+                Constant(0.25);
+                Op("Multiply");
+                Op("Select");
+                Load(h);
+                Op("Select");
+                Op("Select");
+            });
+            return (next, logError);
+        }
+
+        /// <summary>Replaces the value on the stack by LaneMath.Log2Coarse of it, in the same operations.</summary>
+        private void Log2Coarse()
+        {
+            var normal = Rent();
+            var f = Rent();
+            Constant(typeof(T) == typeof(float) ? 1.1754943508222875e-38 : 2.2250738585072014e-308);
+            Op("MaxNonNaN");
+            il.Emit(OpCodes.Stloc, normal);
+            il.Emit(OpCodes.Ldloc, normal);
+            Op("SignificandOf");
+            Constant(1);
+            Op("Subtract");
+            il.Emit(OpCodes.Stloc, f);
+            il.Emit(OpCodes.Ldloc, f);
+            il.Emit(OpCodes.Ldloc, f);
+            Op("Multiply");
+            Constant(-0.0842969294533592);
+            il.Emit(OpCodes.Ldloc, f);
+            Constant(0.3236500970847872);
+            Op("MultiplyAdd");
+            Constant(-0.6780913506303536);
+            il.Emit(OpCodes.Ldloc, f);
+            Constant(1.4385482008277448);
+            Op("MultiplyAdd");
+            Op("MultiplyAdd");
+            var p = Rent();
+            il.Emit(OpCodes.Stloc, p);
+            il.Emit(OpCodes.Ldloc, f);
+            il.Emit(OpCodes.Ldloc, p);
+            il.Emit(OpCodes.Ldloc, normal);
+            Op("ExponentOf");
+            Op("MultiplyAdd");
+            _spare.Push(p);
+            _spare.Push(f);
+            _spare.Push(normal);
+        }
+
+        /// <summary>Replaces the value on the stack by LaneMath.Exp2Coarse of it, in the same operations.</summary>
+        private void Exp2Coarse()
+        {
+            var x = Rent();
+            var n = Rent();
+            var r = Rent();
+            il.Emit(OpCodes.Stloc, x);
+            il.Emit(OpCodes.Ldloc, x);
+            Op("Round");
+            il.Emit(OpCodes.Stloc, n);
+            il.Emit(OpCodes.Ldloc, x);
+            il.Emit(OpCodes.Ldloc, n);
+            Op("Subtract");
+            il.Emit(OpCodes.Stloc, r);
+            il.Emit(OpCodes.Ldloc, r);
+            il.Emit(OpCodes.Ldloc, r);
+            Op("Multiply");
+            Constant(0.05587549977188535);
+            il.Emit(OpCodes.Ldloc, r);
+            Constant(0.24229443410427043);
+            Op("MultiplyAdd");
+            Constant(0.693127266411419);
+            il.Emit(OpCodes.Ldloc, r);
+            Constant(0.9999482441006001);
+            Op("MultiplyAdd");
+            Op("MultiplyAdd");
+            il.Emit(OpCodes.Ldloc, n);
+            Op("ScaleB");
+            _spare.Push(r);
+            _spare.Push(n);
+            _spare.Push(x);
+        }
+
+        /// <summary>A lane value passed by reference as argument <paramref name="argument"/>, loaded into locals.</summary>
+        private LocalBuilder[] LoadReference(int argument) => Compute(() =>
+        {
+            il.Emit(OpCodes.Ldarg_S, (byte)argument);
+            Offset(_part * PartSize);
+            il.Emit(OpCodes.Ldobj, Instructions.Part);
+        });
+
+        /// <summary>Writes a lane value back through the reference argument <paramref name="argument"/>.</summary>
+        private void StoreReference(int argument, LocalBuilder[] value) => EachPart(() =>
+        {
+            il.Emit(OpCodes.Ldarg_S, (byte)argument);
+            Offset(_part * PartSize);
+            Load(value);
+            il.Emit(OpCodes.Stobj, Instructions.Part);
+        });
+
+        /// <summary>The square of the RMS error norm of the step (see <see cref="LaneStages{TLanes}"/>), from the stages
+        /// <paramref name="k"/>, with the absolute tolerances read from argument <paramref name="absoluteTolerances"/>.</summary>
+        private LocalBuilder[] SquaredError(double[] e, LocalBuilder[] step, int relativeTolerance, int absoluteTolerances,
+            LocalBuilder[][] y, LocalBuilder[][] yNew, LocalBuilder[][][] k)
+        {
+            var n = layout.States.Count;
+            var sum = NewValue();
             // Σ_m (Σ_j e_j k_j[m] · w_m)² with w_m = step · n^(−1/2) / (atol_m + rtol · max(|y_m|, |yNew_m|)). The weights need
             // only y and yNew, so their divisions overlap the last stage's right-hand side instead of following it.
-            var relativeTolerance = LoadArgument(RelativeTolerance);
             var weights = new LocalBuilder[n][];
             for (var m = 0; m < n; m++)
             {
-                var tolerance = LoadFrom(AbsoluteTolerances, m, readOnly: true);
+                var tolerance = LoadFrom(absoluteTolerances, m, readOnly: true);
                 weights[m] = Compute(() =>
                 {
                     Load(step);
@@ -167,7 +571,7 @@ internal static class LaneCompiler<TLanes, T>
                     Load(yNew[m]);
                     Op("Abs");
                     Op("MaxNonNaN");
-                    Load(relativeTolerance);
+                    LoadArgumentPart(relativeTolerance);
                     Load(tolerance);
                     Op("MultiplyAdd");
                     Op("Divide");
@@ -196,13 +600,13 @@ internal static class LaneCompiler<TLanes, T>
                 EachPart(() =>
                 {
                     Constant(e[0]);
-                    LoadStage(k, 0, m, a.Length);
+                    LoadStage(k, 0, m, e.Length);
                     Op("Multiply");
                     for (var j = 1; j < e.Length; j++)
                     {
                         Store(error);
                         Constant(e[j]);
-                        LoadStage(k, j, m, a.Length);
+                        LoadStage(k, j, m, e.Length);
                         Load(error);
                         Op("MultiplyAdd");
                     }
@@ -216,16 +620,7 @@ internal static class LaneCompiler<TLanes, T>
                     Store(sum);
                 });
             }
-            var result = il.DeclareLocal(Lanes);
-            EachPart(() =>
-            {
-                il.Emit(OpCodes.Ldloca, result);
-                Offset(_part * PartSize);
-                Load(sum);
-                il.Emit(OpCodes.Stobj, Instructions.Part);
-            });
-            il.Emit(OpCodes.Ldloc, result);
-            il.Emit(OpCodes.Ret);
+            return sum;
         }
 
         /// <summary>Emits the loop of fixed steps (see <see cref="CompileFixedSteps"/>). Arguments: ref time 1 (read and written directly),
@@ -350,7 +745,17 @@ internal static class LaneCompiler<TLanes, T>
                 {
                     throw new ArgumentException($"The expression uses '{name}', which is neither time nor a state or parameter.", nameof(rates));
                 }
-                if (!isState)
+                if (isState)
+                {
+                    continue;
+                }
+                if (Instructions.Intrinsic)
+                {
+                    // Read at each use, folded into the instruction that uses it: with two registers per value, the
+                    // registers are kept for the values that change.
+                    _parametersInMemory[name] = (argument, index);
+                }
+                else
                 {
                     _symbols[name] = LoadFrom(argument, index, readOnly: true);
                 }
@@ -499,9 +904,52 @@ internal static class LaneCompiler<TLanes, T>
             return value;
         }
 
-        private void Load(LocalBuilder[] value) => il.Emit(OpCodes.Ldloc, value[_part]);
+        private void Load(LocalBuilder[] value)
+        {
+            if (_homes.TryGetValue(value, out var home))
+            {
+                Address(home);
+                il.Emit(OpCodes.Ldobj, Instructions.Part);
+                return;
+            }
+            il.Emit(OpCodes.Ldloc, value[_part]);
+        }
 
-        private void Store(LocalBuilder[] value) => il.Emit(OpCodes.Stloc, value[_part] ??= il.DeclareLocal(Instructions.Part));
+        private void Store(LocalBuilder[] value)
+        {
+            if (_homes.TryGetValue(value, out var home))
+            {
+                var part = Rent();
+                il.Emit(OpCodes.Stloc, part);
+                Address(home);
+                il.Emit(OpCodes.Ldloc, part);
+                il.Emit(OpCodes.Stobj, Instructions.Part);
+                _spare.Push(part);
+                return;
+            }
+            il.Emit(OpCodes.Stloc, value[_part] ??= il.DeclareLocal(Instructions.Part));
+        }
+
+        /// <summary>A lane value that lives in memory instead of locals: element <paramref name="index"/> of span
+        /// argument <paramref name="argument"/>, or the value a reference argument points to (index −1). Every load
+        /// and store of it goes there.</summary>
+        private LocalBuilder[] InMemory(int argument, int index)
+        {
+            var value = NewValue();
+            _homes[value] = (argument, index);
+            return value;
+        }
+
+        /// <summary>Pushes the address of the current register of a value in memory.</summary>
+        private void Address((int Argument, int Index) home)
+        {
+            il.Emit(OpCodes.Ldarg_S, (byte)home.Argument);
+            if (home.Index >= 0)
+            {
+                il.Emit(OpCodes.Call, WritableStart);
+            }
+            Offset((Math.Max(home.Index, 0) * LaneSize) + (_part * PartSize));
+        }
 
         private void Op(string operation) => Instructions.Emit(il, operation);
 
@@ -541,12 +989,15 @@ internal static class LaneCompiler<TLanes, T>
         }
 
         /// <summary>A lane value passed by value as argument <paramref name="argument"/>, loaded into locals.</summary>
-        private LocalBuilder[] LoadArgument(int argument) => Compute(() =>
+        private LocalBuilder[] LoadArgument(int argument) => Compute(() => LoadArgumentPart(argument));
+
+        /// <summary>Pushes the current register of the lane value passed by value as argument <paramref name="argument"/>.</summary>
+        private void LoadArgumentPart(int argument)
         {
             il.Emit(OpCodes.Ldarga_S, (byte)argument);
             Offset(_part * PartSize);
             il.Emit(OpCodes.Ldobj, Instructions.Part);
-        });
+        }
 
         private void StoreTo(int argument, int index, LocalBuilder[] value) => EachPart(() =>
         {
@@ -613,6 +1064,12 @@ internal static class LaneCompiler<TLanes, T>
                     break;
                 case Symbol s when s.Name == Sym.TimeName:
                     Load(_time!);
+                    break;
+                case Symbol s when _parametersInMemory.TryGetValue(s.Name, out var slot):
+                    il.Emit(OpCodes.Ldarg_S, (byte)slot.Argument);
+                    il.Emit(OpCodes.Call, ReadOnlyStart);
+                    Offset((slot.Index * LaneSize) + (_part * PartSize));
+                    il.Emit(OpCodes.Ldobj, Instructions.Part);
                     break;
                 case Symbol s:
                     Load(_symbols[s.Name]);

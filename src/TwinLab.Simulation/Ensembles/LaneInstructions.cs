@@ -69,9 +69,11 @@ internal sealed class LaneInstructions
             case "MultiplyAdd":
                 il.Emit(OpCodes.Call, Method(operation, () => _vectorClass.GetMethod("FusedMultiplyAdd", [Part, Part, Part])));
                 return;
-            case "Exp" or "Log" or "Sin" or "Cos":
-                // Too long to inline (see Lanes512.Exp): one call per register to the function behind Lanes512.
-                il.Emit(OpCodes.Call, Method(operation, () => typeof(Lanes512<>).MakeGenericType(_element).GetMethod(operation, BindingFlags.Public | BindingFlags.Static, [Part])));
+            case "Exp" or "Log" or "Sin" or "Cos" or "Round" or "ExponentOf" or "SignificandOf" or "ScaleB":
+                // Lanes512's function of one register: a call for the long ones (see Lanes512.Exp), inlined for the
+                // bit manipulations of the step-size controller.
+                Type[] parameters = operation == "ScaleB" ? [Part, Part] : [Part];
+                il.Emit(OpCodes.Call, Method(operation, () => typeof(Lanes512<>).MakeGenericType(_element).GetMethod(operation, BindingFlags.Public | BindingFlags.Static, parameters)));
                 return;
             default:
                 var (name, arity) = operation switch

@@ -5,6 +5,22 @@ using TwinLab.Core.Symbolic;
 
 namespace TwinLab.Simulation.Ensembles;
 
+/// <summary>The constants of the lanes' PI step-size controller (Hairer's, as in the scalar Tsit5).</summary>
+internal static class StepControl
+{
+    public const double Safety = 0.9, MinFactor = 0.2, MaxFactor = 10, Beta = 0.04;
+    public const double Exponent = (1.0 / 5) - (0.75 * Beta);
+
+    /// <summary>log₂ 10⁻⁴: the previous error norm counts as at least 10⁻⁴.</summary>
+    public static readonly double LogMinError = Math.Log2(1e-4);
+
+    /// <summary>log₂ of the controller's safety factor and of its bounds on the change of step size.</summary>
+    public static readonly double LogSafety = Math.Log2(Safety), LogMinFactor = Math.Log2(MinFactor), LogMaxFactor = Math.Log2(MaxFactor);
+
+    /// <summary>A step lands on the next stop when it would end within 1 % of it.</summary>
+    public const double Landing = 1.01;
+}
+
 /// <summary>
 /// Tsit5 over SIMD lanes: every lane is one trajectory with its own parameters, time, step size, error control, doses
 /// and saved points. Lanes that have finished or failed are masked (their step size is zero and nothing of theirs
@@ -15,17 +31,8 @@ internal sealed class LaneIntegrator<TL, T>
     where TL : struct, ILanes<TL, T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const double Safety = 0.9, MinFactor = 0.2, MaxFactor = 10, Beta = 0.04;
-    private static readonly double Exponent = (1.0 / 5) - (0.75 * Beta);
-
-    /// <summary>log₂ 10⁻⁴: the previous error norm counts as at least 10⁻⁴.</summary>
-    private static readonly double LogMinError = Math.Log2(1e-4);
-
-    /// <summary>log₂ of the controller's safety factor and of its bounds on the change of step size.</summary>
-    private static readonly double LogSafety = Math.Log2(Safety), LogMinFactor = Math.Log2(MinFactor), LogMaxFactor = Math.Log2(MaxFactor);
-
     /// <summary>Sixteen units in the last place, relative: below this a lane's step no longer moves its time.</summary>
-    private static readonly double StepFloor = 16 * (typeof(T) == typeof(float) ? Math.Pow(2, -23) : Math.Pow(2, -52));
+    internal static readonly double StepFloor = 16 * (typeof(T) == typeof(float) ? Math.Pow(2, -23) : Math.Pow(2, -52));
 
     private readonly EnsembleContext _context;
     private readonly LaneFunction<TL> _rhs;
@@ -34,6 +41,7 @@ internal sealed class LaneIntegrator<TL, T>
     private readonly TL[] _stage, _fresh, _atol;
     private readonly LaneStages<TL> _stages;
     private readonly LaneFixedSteps<TL>? _fixedSteps;
+    private readonly LaneAdaptiveSteps<TL>? _adaptiveSteps;
     private readonly bool _quietSteps;
     private readonly TL[][] _denseCoefficients;
     private readonly T[] _dense;
@@ -56,6 +64,7 @@ internal sealed class LaneIntegrator<TL, T>
         var quiet = context.InnerLoops && context.EventCount == 0;
         _fixedSteps = quiet && context.FixedStep is not null ? kernels.FixedSteps : null;
         _quietSteps = quiet && context.FixedStep is null;
+        _adaptiveSteps = _quietSteps ? kernels.AdaptiveSteps : null;
         _n = context.Model.States.Count;
         _p = context.Model.Parameters.Count;
         _lanes = TL.Count;
@@ -128,6 +137,7 @@ internal sealed class LaneIntegrator<TL, T>
         T.CreateTruncating(_saveCursor[lane] < _context.SaveAt.Length ? _context.SaveAt[_saveCursor[lane]] : double.PositiveInfinity);
 
     /// <summary>Integrates trajectories first .. first + count − 1 (count ≤ lanes; spare lanes stay idle).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: an ensemble may end before tiering would reach it
     public void Run(int first, int count, TrajectorySink sink)
     {
         var ctx = _context;
@@ -185,7 +195,7 @@ internal sealed class LaneIntegrator<TL, T>
             EvaluateEvents(l, start, _eventOld.AsSpan(l * ctx.EventCount, ctx.EventCount), fromVector: _y);
         }
         _h = ctx.FixedStep is { } fixedStep ? TL.Constant(fixedStep) : InitialStep(_t, _stop);
-        _logFacOld = TL.Constant(LogMinError); // the base-2 logarithm of the previous error norm
+        _logFacOld = TL.Constant(StepControl.LogMinError); // the base-2 logarithm of the previous error norm
         _lastRejected = TL.Constant(0);
         _steps = TL.Constant(0);
         _attempts = TL.Constant(0);
@@ -233,6 +243,7 @@ internal sealed class LaneIntegrator<TL, T>
     /// <summary>Fixed steps in the compiled register loop, up to the first step that needs per-lane bookkeeping (a
     /// stop, a saved time, a failure, a projection), which is left to <see cref="Step"/>. Bitwise the same steps as
     /// <see cref="Step"/> would take. Returns the number of steps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: an ensemble may end before tiering would reach it
     private int FixedSteps()
     {
         var budget = QuietBudget();
@@ -258,12 +269,13 @@ internal sealed class LaneIntegrator<TL, T>
     /// the points saved inside a step, which takes over (recomputing the step) as soon as an active lane reaches its
     /// stop (a dose or the end), would be projected, underflows or nears the cap on attempts. Returns the number of
     /// steps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: an ensemble may end before tiering would reach it
     private int QuietSteps()
     {
         var budget = QuietBudget();
         var zero = TL.Constant(0);
         var one = TL.Constant(1);
-        var landing = TL.Constant(1.01);
+        var landing = TL.Constant(StepControl.Landing);
         var rtol = TL.Constant(_context.RelTol);
         var floor = TL.Constant(StepFloor);
         var nonNegative = _context.NonNegativeStates;
@@ -274,8 +286,19 @@ internal sealed class LaneIntegrator<TL, T>
         var yNew = _yNew.Span;
         var n = _n;
         var taken = 0;
+        var compiled = _adaptiveSteps;
         for (; taken < budget; taken++)
         {
+            if (compiled is not null)
+            {
+                // The compiled loop takes the attempts that need nothing of the below; the next one, if any, is
+                // taken here.
+                taken += compiled(ref t, ref h, ref logFacOld, ref lastRejected, ref steps, stop, nextSave, active, rtol, y, _parameters, k, _atol, budget - taken);
+                if (taken >= budget)
+                {
+                    break;
+                }
+            }
             var last = TL.LessOrEqual(stop, TL.MultiplyAdd(landing, h, t));
             var hs = TL.Select(active, h, zero);
             var tNew = TL.Add(t, hs);
@@ -324,6 +347,7 @@ internal sealed class LaneIntegrator<TL, T>
     }
 
     /// <summary>One attempted step in every lane, with its bookkeeping.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: an ensemble may end before tiering would reach it
     private void Step()
     {
         var ctx = _context;
@@ -333,7 +357,7 @@ internal sealed class LaneIntegrator<TL, T>
 
         // Step size: land exactly on the next stop (dose or end) when within 1 % of it (fixed steps: when they reach it).
         var last = adaptive
-            ? TL.LessOrEqual(_stop, TL.MultiplyAdd(TL.Constant(1.01), _h, _t))
+            ? TL.LessOrEqual(_stop, TL.MultiplyAdd(TL.Constant(StepControl.Landing), _h, _t))
             : TL.LessOrEqual(TL.Subtract(_stop, TL.Multiply(TL.Constant(1e-12), TL.Max(one, TL.Abs(_stop)))), TL.Add(_t, _h));
         var hs = TL.Select(_active, TL.Select(last, TL.Subtract(_stop, _t), _h), zero);
 
@@ -418,7 +442,7 @@ internal sealed class LaneIntegrator<TL, T>
         return restart;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // keeps Step small enough for the JIT to inline every lane operation
     private void Restart(TL restart)
     {
         _rhs(_t, _y, _parameters, _fresh);
@@ -428,7 +452,7 @@ internal sealed class LaneIntegrator<TL, T>
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // keeps Step small enough for the JIT to inline every lane operation
     private void SaveInside(TL accept, TL last, TL hs, TL tNew)
     {
         var saveAt = _context.SaveAt;
@@ -505,7 +529,7 @@ internal sealed class LaneIntegrator<TL, T>
     }
 
     /// <summary>Ends the given lanes with a failure status.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // keeps Step small enough for the JIT to inline every lane operation
     private void EndLanes(TL lanes, TL finite, bool nonFinite, SolutionStatus? status = null)
     {
         for (var l = 0; l < _count; l++)
@@ -522,7 +546,7 @@ internal sealed class LaneIntegrator<TL, T>
 
     /// <summary>Lanes that reached their stop: doses, points saved at the stop, then the next stop or the end.
     /// Returns the restart mask extended by the lanes whose state jumped.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // keeps Step small enough for the JIT to inline every lane operation
     private TL ReachStops(TL reached, TL restart)
     {
         var ctx = _context;
@@ -620,7 +644,7 @@ internal sealed class LaneIntegrator<TL, T>
     /// squared error norm. The previous error is kept as its base-2 logarithm; the powers of the errors go through
     /// <see cref="LaneMath.Log2Coarse{TL, T}"/> and <see cref="LaneMath.Exp2Coarse{TL, T}"/>, accurate to 2·10⁻⁴, far
     /// finer than a step-size controller needs, and without a division.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // keeps Step small enough for the JIT to inline every lane operation
     private static TL NextStep(TL h, TL hs, TL squaredError, TL accept, TL rejected, TL last, TL finite, TL lastRejected, ref TL logFacOld) =>
         NextStepCore(h, hs, squaredError, accept, rejected, last, finite, lastRejected, ref logFacOld);
 
@@ -634,8 +658,8 @@ internal sealed class LaneIntegrator<TL, T>
         // dependency chain from one step to the next.
         var log2Squared = LaneMath.Log2Coarse<TL, T>(squaredError);
         var logError = TL.Multiply(TL.Constant(0.5), log2Squared);
-        var x = TL.MultiplyAdd(TL.Constant(-0.5 * Exponent), log2Squared, TL.MultiplyAdd(TL.Constant(Beta), logFacOld, TL.Constant(LogSafety)));
-        var growth = LaneMath.Exp2Coarse<TL, T>(TL.MinNonNaN(TL.MaxNonNaN(x, TL.Constant(LogMinFactor)), TL.Constant(LogMaxFactor)));
+        var x = TL.MultiplyAdd(TL.Constant(-0.5 * StepControl.Exponent), log2Squared, TL.MultiplyAdd(TL.Constant(StepControl.Beta), logFacOld, TL.Constant(StepControl.LogSafety)));
+        var growth = LaneMath.Exp2Coarse<TL, T>(TL.MinNonNaN(TL.MaxNonNaN(x, TL.Constant(StepControl.LogMinFactor)), TL.Constant(StepControl.LogMaxFactor)));
         // After a rejection the step does not grow; when landing on a stop it does not shrink below the step it had.
         var upper = TL.Select(lastRejected, hs, TL.Constant(double.PositiveInfinity));
         var lower = TL.Select(last, h, TL.Constant(0));
@@ -644,11 +668,11 @@ internal sealed class LaneIntegrator<TL, T>
         var shrinking = TL.And(rejected, finite);
         if (TL.Any(shrinking))
         {
-            var shrinkExponent = TL.MultiplyAdd(TL.Constant(-Exponent), logError, TL.Constant(LogSafety));
-            var shrink = LaneMath.Exp2Coarse<TL, T>(TL.MinNonNaN(TL.MaxNonNaN(shrinkExponent, TL.Constant(LogMinFactor)), TL.Constant(0)));
+            var shrinkExponent = TL.MultiplyAdd(TL.Constant(-StepControl.Exponent), logError, TL.Constant(StepControl.LogSafety));
+            var shrink = LaneMath.Exp2Coarse<TL, T>(TL.MinNonNaN(TL.MaxNonNaN(shrinkExponent, TL.Constant(StepControl.LogMinFactor)), TL.Constant(0)));
             hRejected = TL.Select(finite, TL.Multiply(hs, shrink), hRejected);
         }
-        logFacOld = TL.Select(accept, TL.MaxNonNaN(logError, TL.Constant(LogMinError)), logFacOld);
+        logFacOld = TL.Select(accept, TL.MaxNonNaN(logError, TL.Constant(StepControl.LogMinError)), logFacOld);
         return TL.Select(accept, hAccepted, TL.Select(rejected, hRejected, h));
     }
 
@@ -702,6 +726,7 @@ internal sealed class LaneIntegrator<TL, T>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: an ensemble may end before tiering would reach it
     private TL InitialStep(TL t, TL stop)
     {
         // Hairer's HINIT, lane-wise (as in the scalar integrator).
@@ -856,6 +881,7 @@ internal sealed class LaneKernels<TL, T>
 {
     private static readonly ConditionalWeakTable<Model, LaneKernels<TL, T>> Cache = [];
     private readonly Lazy<LaneFixedSteps<TL>> _fixedSteps;
+    private readonly Lazy<LaneAdaptiveSteps<TL>?> _adaptiveSteps;
 
     private LaneKernels(Model model)
     {
@@ -864,6 +890,9 @@ internal sealed class LaneKernels<TL, T>
         Stages = LaneCompiler<TL, T>.CompileStages(model.ExpandedRates, model.Layout, tableau.A, tableau.C, tableau.E!);
         int[] nonNegative = [.. model.States.Select((s, i) => (s, i)).Where(x => x.s.NonNegative).Select(x => x.i)];
         _fixedSteps = new(() => LaneCompiler<TL, T>.CompileFixedSteps(model.ExpandedRates, model.Layout, tableau.A, tableau.C, nonNegative));
+        _adaptiveSteps = new(() => LaneInstructions.For<TL, T>().Intrinsic
+            ? LaneCompiler<TL, T>.CompileAdaptiveSteps(model.ExpandedRates, model.Layout, tableau.A, tableau.C, tableau.E!, nonNegative, LaneIntegrator<TL, T>.StepFloor)
+            : null);
     }
 
     /// <summary>The right-hand side.</summary>
@@ -874,6 +903,10 @@ internal sealed class LaneKernels<TL, T>
 
     /// <summary>The register loop of fixed Tsit5 steps, compiled on first use.</summary>
     public LaneFixedSteps<TL> FixedSteps => _fixedSteps.Value;
+
+    /// <summary>The register loop of adaptive Tsit5 steps, compiled on first use, where the lane type's operations are
+    /// intrinsics (<see cref="LaneInstructions.Intrinsic"/>); otherwise null, and the integrator's own loop runs.</summary>
+    public LaneAdaptiveSteps<TL>? AdaptiveSteps => _adaptiveSteps.Value;
 
     /// <summary>The model's kernels, compiled on first use.</summary>
     public static LaneKernels<TL, T> For(Model model) => Cache.GetValue(model, m => new LaneKernels<TL, T>(m));

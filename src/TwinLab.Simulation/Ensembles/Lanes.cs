@@ -234,6 +234,20 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
         return new(f.AsSingle().As<float, T>());
     }
 
+    /// <summary><see cref="Round(Lanes512{T})"/> of one register (what kernels compiled for <see cref="Lanes512x2{T}"/>
+    /// call; likewise the next three).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Round(Vector512<T> a) => Round(new Lanes512<T>(a)).Value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> ScaleB(Vector512<T> x, Vector512<T> n) => ScaleB(new Lanes512<T>(x), new Lanes512<T>(n)).Value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> ExponentOf(Vector512<T> x) => ExponentOf(new Lanes512<T>(x)).Value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> SignificandOf(Vector512<T> x) => SignificandOf(new Lanes512<T>(x)).Value;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> IsNaN(Lanes512<T> a) => new(~Vector512.Equals(a.Value, a.Value));
 
