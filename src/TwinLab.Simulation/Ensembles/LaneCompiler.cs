@@ -387,9 +387,7 @@ internal static class LaneCompiler<TLanes, T>
         }
 
         /// <summary>The integrator's PI controller (LaneIntegrator.NextStepCore with no stop being landed on), in the
-        /// same operations and order: the next step of every lane and half the base-2 logarithm of its squared error.
-        /// The shrinking of rejected steps is computed in every lane and selected where it applies, which gives the same
-        /// bits as computing it only when some lane needs it.</summary>
+        /// same operations and order: the next step of every lane and half the base-2 logarithm of its squared error.</summary>
         private (LocalBuilder[] Step, LocalBuilder[] LogError) NextStep(LocalBuilder[] h, LocalBuilder[] hs, LocalBuilder[] accept,
             LocalBuilder[] finite, LocalBuilder[] rejected, LocalBuilder[] lastRejected, LocalBuilder[] logPrevious, LocalBuilder[] squaredError)
         {
@@ -419,6 +417,16 @@ internal static class LaneCompiler<TLanes, T>
                 Op("MinNonNaN");
                 Exp2Coarse();
             });
+            // The shrinking of a rejected step is needed only when some lane is rejected with a finite error, which is
+            // rare; otherwise its value is never selected.
+            var noShrinking = il.DefineLabel();
+            Any(() =>
+            {
+                Load(rejected);
+                Load(finite);
+                Op("And");
+            });
+            il.Emit(OpCodes.Brfalse, noShrinking);
             var shrink = Compute(() =>
             {
                 Constant(-StepControl.Exponent);
@@ -431,6 +439,7 @@ internal static class LaneCompiler<TLanes, T>
                 Op("MinNonNaN");
                 Exp2Coarse();
             });
+            il.MarkLabel(noShrinking);
             var next = Compute(() =>
             {
                 // accept ? max(min(hs · growth, lastRejected ? hs : ∞), 0) : rejected ? (finite ? hs · shrink : hs / 4) : h

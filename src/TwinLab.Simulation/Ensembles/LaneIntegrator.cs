@@ -137,7 +137,6 @@ internal sealed class LaneIntegrator<TL, T>
         T.CreateTruncating(_saveCursor[lane] < _context.SaveAt.Length ? _context.SaveAt[_saveCursor[lane]] : double.PositiveInfinity);
 
     /// <summary>Integrates trajectories first .. first + count − 1 (count ≤ lanes; spare lanes stay idle).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: an ensemble may end before tiering would reach it
     public void Run(int first, int count, TrajectorySink sink)
     {
         var ctx = _context;
@@ -243,7 +242,6 @@ internal sealed class LaneIntegrator<TL, T>
     /// <summary>Fixed steps in the compiled register loop, up to the first step that needs per-lane bookkeeping (a
     /// stop, a saved time, a failure, a projection), which is left to <see cref="Step"/>. Bitwise the same steps as
     /// <see cref="Step"/> would take. Returns the number of steps.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: an ensemble may end before tiering would reach it
     private int FixedSteps()
     {
         var budget = QuietBudget();
@@ -269,7 +267,6 @@ internal sealed class LaneIntegrator<TL, T>
     /// the points saved inside a step, which takes over (recomputing the step) as soon as an active lane reaches its
     /// stop (a dose or the end), would be projected, underflows or nears the cap on attempts. Returns the number of
     /// steps.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: an ensemble may end before tiering would reach it
     private int QuietSteps()
     {
         var budget = QuietBudget();
@@ -347,7 +344,6 @@ internal sealed class LaneIntegrator<TL, T>
     }
 
     /// <summary>One attempted step in every lane, with its bookkeeping.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: an ensemble may end before tiering would reach it
     private void Step()
     {
         var ctx = _context;
@@ -442,7 +438,7 @@ internal sealed class LaneIntegrator<TL, T>
         return restart;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // keeps Step small enough for the JIT to inline every lane operation
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
     private void Restart(TL restart)
     {
         _rhs(_t, _y, _parameters, _fresh);
@@ -452,7 +448,7 @@ internal sealed class LaneIntegrator<TL, T>
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // keeps Step small enough for the JIT to inline every lane operation
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
     private void SaveInside(TL accept, TL last, TL hs, TL tNew)
     {
         var saveAt = _context.SaveAt;
@@ -529,7 +525,7 @@ internal sealed class LaneIntegrator<TL, T>
     }
 
     /// <summary>Ends the given lanes with a failure status.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // keeps Step small enough for the JIT to inline every lane operation
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
     private void EndLanes(TL lanes, TL finite, bool nonFinite, SolutionStatus? status = null)
     {
         for (var l = 0; l < _count; l++)
@@ -546,7 +542,7 @@ internal sealed class LaneIntegrator<TL, T>
 
     /// <summary>Lanes that reached their stop: doses, points saved at the stop, then the next stop or the end.
     /// Returns the restart mask extended by the lanes whose state jumped.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // keeps Step small enough for the JIT to inline every lane operation
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
     private TL ReachStops(TL reached, TL restart)
     {
         var ctx = _context;
@@ -644,7 +640,7 @@ internal sealed class LaneIntegrator<TL, T>
     /// squared error norm. The previous error is kept as its base-2 logarithm; the powers of the errors go through
     /// <see cref="LaneMath.Log2Coarse{TL, T}"/> and <see cref="LaneMath.Exp2Coarse{TL, T}"/>, accurate to 2·10⁻⁴, far
     /// finer than a step-size controller needs, and without a division.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // keeps Step small enough for the JIT to inline every lane operation
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps Step small enough for the JIT to inline every lane operation
     private static TL NextStep(TL h, TL hs, TL squaredError, TL accept, TL rejected, TL last, TL finite, TL lastRejected, ref TL logFacOld) =>
         NextStepCore(h, hs, squaredError, accept, rejected, last, finite, lastRejected, ref logFacOld);
 
@@ -726,7 +722,6 @@ internal sealed class LaneIntegrator<TL, T>
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimized from the first call: an ensemble may end before tiering would reach it
     private TL InitialStep(TL t, TL stop)
     {
         // Hairer's HINIT, lane-wise (as in the scalar integrator).
