@@ -69,7 +69,7 @@ print(statistics.median(times))
             {
                 problem.Solve(algorithm, options);
             }
-            while (warmUp.Elapsed.TotalSeconds < 0.5);
+            while (warmUp.Elapsed.TotalSeconds < 2);
             var best = 0.0;
             for (var repeat = 0; repeat < 3; repeat++)
             {

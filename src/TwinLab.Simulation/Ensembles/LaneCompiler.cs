@@ -38,14 +38,18 @@ internal delegate int LaneFixedSteps<TLanes>(ref TLanes time, TLanes step, TLane
 /// lane needs per-lane bookkeeping: exactly the steps the integrator's own loop of quiet steps would take, stages,
 /// error norm and step-size controller included. From <paramref name="time"/>, <paramref name="step"/>,
 /// <paramref name="y"/> and the first stage in <c>k[0..n)</c>, each attempt moves active lanes by their step (inactive
-/// ones by zero). Before an attempt, the loop stops when an active lane would land on <paramref name="stop"/> or reach
-/// <paramref name="nextSave"/>; after computing one, it discards it and stops when an accepted lane would be projected
-/// onto zero or a rejected lane's step underflows. Returns the number of attempts taken (at most
-/// <paramref name="maxSteps"/>) and leaves time, step, the controller's state, the accepted-step counts, the state
-/// and the first stage after the last of them; <paramref name="k"/> is scratch for the other stages.</summary>
+/// ones by zero). Before an attempt, the loop stops when an active lane would land on <paramref name="stop"/>; after
+/// computing one, it stops when an accepted lane reaches <paramref name="nextSave"/> (the attempt is then left
+/// pending: its stages in <paramref name="k"/>, its new state in <paramref name="yNew"/>, its squared error norm, before
+/// the non-negativity rule, in <paramref name="squaredError"/>, and <paramref name="pending"/> set, for the caller to
+/// save the points inside it and finish it), and it discards the attempt and stops when an accepted lane would be
+/// projected onto zero or a rejected lane's step underflows. Returns the number of attempts finished (at most
+/// <paramref name="maxSteps"/>) and leaves time, step, the controller's state, the accepted-step counts, the state and
+/// the first stage after the last of them.</summary>
 internal delegate int LaneAdaptiveSteps<TLanes>(ref TLanes time, ref TLanes step, ref TLanes logPreviousError, ref TLanes lastRejected,
     ref TLanes accepted, TLanes stop, TLanes nextSave, TLanes active, TLanes relativeTolerance, Span<TLanes> y,
-    ReadOnlySpan<TLanes> parameters, Span<TLanes> k, ReadOnlySpan<TLanes> absoluteTolerances, int maxSteps)
+    ReadOnlySpan<TLanes> parameters, Span<TLanes> k, ReadOnlySpan<TLanes> absoluteTolerances, int maxSteps,
+    Span<TLanes> yNew, ref TLanes squaredError, ref bool pending)
     where TLanes : struct;
 
 /// <summary>
@@ -136,7 +140,8 @@ internal static class LaneCompiler<TLanes, T>
         var byReference = Lanes.MakeByRefType();
         var method = new DynamicMethod("twinlab_lane_adaptive_steps", typeof(int),
             [typeof(Target), byReference, byReference, byReference, byReference, byReference, Lanes, Lanes, Lanes, Lanes, typeof(Span<TLanes>),
-             typeof(ReadOnlySpan<TLanes>), typeof(Span<TLanes>), typeof(ReadOnlySpan<TLanes>), typeof(int)],
+             typeof(ReadOnlySpan<TLanes>), typeof(Span<TLanes>), typeof(ReadOnlySpan<TLanes>), typeof(int), typeof(Span<TLanes>), byReference,
+             typeof(bool).MakeByRefType()],
             typeof(LaneCompiler<TLanes, T>).Module, skipVisibility: true);
         new Emitter(method.GetILGenerator(), layout).EmitAdaptiveSteps(rates, a, c, e, nonNegative, stepFloor);
         return method.CreateDelegate<LaneAdaptiveSteps<TLanes>>(new Target());
@@ -162,6 +167,7 @@ internal static class LaneCompiler<TLanes, T>
         private readonly Dictionary<string, (int Argument, int Index)> _parametersInMemory = new(StringComparer.Ordinal);
         private readonly Dictionary<LocalBuilder[], (int Argument, int Index)> _homes = new(ReferenceEqualityComparer.Instance);
         private int _stageArgument = -1; // the argument that stages are stored to as they are computed, or −1
+        private bool _storeLastStage = true; // the register loop keeps the last stage in registers only (it is never read back)
 
         /// <summary>Emits the fused stages and error norm (see <see cref="CompileStages"/>). Arguments: time 1, step 2,
         /// y 3, parameters 4, k 5, yNew 6, relative tolerance 7, absolute tolerances 8.</summary>
@@ -205,11 +211,13 @@ internal static class LaneCompiler<TLanes, T>
 
         /// <summary>Emits the loop of adaptive steps (see <see cref="CompileAdaptiveSteps"/>). Arguments: by reference
         /// time 1, step 2, log₂ of the previous error 3, last rejected 4, accepted steps 5; stop 6, next save 7, active 8,
-        /// relative tolerance 9, y 10, parameters 11, k 12, absolute tolerances 13, maximum steps 14.</summary>
+        /// relative tolerance 9, y 10, parameters 11, k 12, absolute tolerances 13, maximum steps 14, new state 15,
+        /// squared error 16 and pending 17 (written when an attempt is left pending).</summary>
         public void EmitAdaptiveSteps(IReadOnlyList<Expr> rates, double[][] a, double[] c, double[] e, IReadOnlyList<int> nonNegative, double stepFloor)
         {
             const int Time = 1, Step = 2, LogPrevious = 3, LastRejected = 4, Accepted = 5, Stop = 6, NextSave = 7, Active = 8,
-                RelativeTolerance = 9, Y = 10, Parameters = 11, K = 12, AbsoluteTolerances = 13, MaxSteps = 14;
+                RelativeTolerance = 9, Y = 10, Parameters = 11, K = 12, AbsoluteTolerances = 13, MaxSteps = 14, YNew = 15,
+                SquaredErrorOut = 16, Pending = 17;
             var n = layout.States.Count;
             LoadParameters(rates, Parameters);
             // The loop's invariants are read from their arguments at each use: registers are scarce with two per value.
@@ -234,7 +242,7 @@ internal static class LaneCompiler<TLanes, T>
             il.Emit(OpCodes.Ldloc, count);
             il.Emit(OpCodes.Ldarg_S, (byte)MaxSteps);
             il.Emit(OpCodes.Bge, exit);
-            // Stop before an attempt that lands on a stop or reaches the next saved time on an active lane.
+            // Stop before an attempt that lands on a stop on an active lane.
             var hs = Compute(() =>
             {
                 Argument(Active);
@@ -257,17 +265,15 @@ internal static class LaneCompiler<TLanes, T>
                 Load(t);
                 Op("MultiplyAdd");
                 Op("LessOrEqual");
-                Argument(NextSave);
-                Load(tNew);
-                Op("LessOrEqual");
-                Op("Or");
                 Op("And");
             });
             il.Emit(OpCodes.Brtrue, exit);
 
             _stageArgument = Instructions.Parts > 1 ? K : -1;
+            _storeLastStage = false;
             var (k, yNew) = EmitStageBody(rates, a, c, t, hs, y, k0);
             var squaredError = SquaredError(e, hs, RelativeTolerance, AbsoluteTolerances, y, yNew, k);
+            var rawError = Compute(() => Load(squaredError));
             foreach (var m in nonNegative)
             {
                 // A non-negative state below minus its absolute tolerance rejects the step (the integrator's rule).
@@ -306,6 +312,29 @@ internal static class LaneCompiler<TLanes, T>
                 Op("Not");
                 Op("And");
             });
+            // An accepted lane reaches its next saved time: leave the attempt pending for the caller, which saves the
+            // points inside it from the dense output before it moves the state on.
+            var noSave = il.DefineLabel();
+            Any(() =>
+            {
+                Load(accept);
+                Argument(NextSave);
+                Load(tNew);
+                Op("LessOrEqual");
+                Op("And");
+            });
+            il.Emit(OpCodes.Brfalse, noSave);
+            for (var m = 0; m < n; m++)
+            {
+                StoreTo(YNew, m, yNew[m]);
+                StoreTo(K, ((a.Length - 1) * n) + m, k[^1][m]);
+            }
+            StoreReference(SquaredErrorOut, rawError);
+            il.Emit(OpCodes.Ldarg_S, (byte)Pending);
+            il.Emit(OpCodes.Ldc_I4_1);
+            il.Emit(OpCodes.Stind_I1);
+            il.Emit(OpCodes.Br, exit);
+            il.MarkLabel(noSave);
             var (hNew, logError) = NextStep(h, hs, accept, finite, rejected, lastRejected, logPrevious, squaredError);
             // Discard the attempt and stop when an accepted lane would be projected onto zero or a rejected lane's step
             // underflows.
@@ -829,7 +858,7 @@ internal static class LaneCompiler<TLanes, T>
                     Precompute(rate);
                 }
                 k[i] = [.. rates.Select(rate => Compute(() => Emit(rate)))];
-                if (_stageArgument >= 0)
+                if (_stageArgument >= 0 && (i < stages - 1 || _storeLastStage))
                 {
                     for (var m = 0; m < n; m++)
                     {

@@ -284,13 +284,16 @@ internal sealed class LaneIntegrator<TL, T>
         var n = _n;
         var taken = 0;
         var compiled = _adaptiveSteps;
+        var pending = false;
+        var pendingError = zero;
         for (; taken < budget; taken++)
         {
             if (compiled is not null)
             {
                 // The compiled loop takes the attempts that need nothing of the below; the next one, if any, is
-                // taken here.
-                taken += compiled(ref t, ref h, ref logFacOld, ref lastRejected, ref steps, stop, nextSave, active, rtol, y, _parameters, k, _atol, budget - taken);
+                // taken here (already computed when it is pending: it saves points).
+                taken += compiled(ref t, ref h, ref logFacOld, ref lastRejected, ref steps, stop, nextSave, active, rtol, y, _parameters, k, _atol,
+                    budget - taken, yNew, ref pendingError, ref pending);
                 if (taken >= budget)
                 {
                     break;
@@ -303,7 +306,8 @@ internal sealed class LaneIntegrator<TL, T>
             {
                 break;
             }
-            var squaredError = NonNegativeRule(_stages(t, hs, y, _parameters, k, yNew, rtol, _atol));
+            var squaredError = NonNegativeRule(pending ? pendingError : _stages(t, hs, y, _parameters, k, yNew, rtol, _atol));
+            pending = false;
             var finite = TL.IsFinite(squaredError);
             var accept = TL.And(active, TL.And(finite, TL.LessOrEqual(squaredError, one)));
             var projected = zero;
@@ -467,6 +471,7 @@ internal sealed class LaneIntegrator<TL, T>
             var theta = TL.Select(TL.Equal(_nextSave, tNew), one, TL.Divide(TL.Subtract(_nextSave, _t), hs));
             DenseOutput(theta, hs);
             var isDue = Spill(due, RowMask);
+            var nextSave = Spill(_nextSave, RowNextSave);
             for (var l = 0; l < _count; l++)
             {
                 if (T.IsZero(isDue[l]))
@@ -479,16 +484,9 @@ internal sealed class LaneIntegrator<TL, T>
                 }
                 _sink!.Save(_trajectory[l], _saveCursor[l], saveAt[_saveCursor[l]], _laneState);
                 _saveCursor[l]++;
-                _scratch[l] = NextSave(l);
+                nextSave[l] = NextSave(l);
             }
-            for (var l = 0; l < _lanes; l++)
-            {
-                if (l >= _count || T.IsZero(isDue[l]))
-                {
-                    _scratch[l] = TL.Lane(_nextSave, l);
-                }
-            }
-            _nextSave = TL.Load(_scratch);
+            _nextSave = Fill(RowNextSave);
         }
         if (_context.EventCount > 0)
         {
