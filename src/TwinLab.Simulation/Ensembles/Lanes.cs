@@ -7,10 +7,10 @@ namespace TwinLab.Simulation.Ensembles;
 
 /// <summary>
 /// A bundle of trajectories advanced together: one value per lane, operated on lane-wise. Implemented by SIMD
-/// registers (<see cref="Lanes512{T}"/>, <see cref="Lanes256{T}"/>) and by a one-lane scalar reference
-/// (<see cref="Lanes1{T}"/>); the ensemble integrator and the lane compiler are written once against this interface,
-/// and the JIT specialises them for each implementation. A future GPU backend plugs in at the level of the
-/// integrator instead.
+/// registers (<see cref="Lanes512{T}"/>, <see cref="Lanes512x2{T}"/>, <see cref="Lanes256{T}"/>) and by a one-lane
+/// scalar reference (<see cref="Lanes1{T}"/>); the ensemble integrator and the lane compiler are written once against
+/// this interface, and the JIT specialises them for each implementation. A future GPU backend plugs in at the level of
+/// the integrator instead.
 /// </summary>
 /// <typeparam name="TSelf">The implementing struct.</typeparam>
 /// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
@@ -178,13 +178,14 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
 
 
 
-    // A call rather than inlined: some sixty operations each, which would use up the JIT's inlining budget for a
-    // kernel with many powers and leave its arithmetic as calls.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> Exp(Lanes512<T> a) => new(Exp(a.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> Log(Lanes512<T> a) => new(Log(a.Value));
+
+    // A call rather than inlined: some sixty operations each, which would use up the JIT's inlining budget for a
+    // kernel with many powers and leave its arithmetic as calls.
 
     /// <summary>eˣ of one register (what kernels compiled for <see cref="Lanes512x2{T}"/> call).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -322,12 +323,6 @@ internal readonly struct Lanes512x2<T>(Vector512<T> low, Vector512<T> high) : IL
 {
     public readonly Vector512<T> Low = low, High = high;
 
-    private static Lanes512<T> L(Lanes512x2<T> a) => new(a.Low);
-
-    private static Lanes512<T> H(Lanes512x2<T> a) => new(a.High);
-
-    private static Lanes512x2<T> Join(Lanes512<T> low, Lanes512<T> high) => new(low.Value, high.Value);
-
     public static int Count => 2 * Vector512<T>.Count;
 
     public static Lanes512x2<T> True => new(Vector512<T>.AllBitsSet, Vector512<T>.AllBitsSet);
@@ -407,17 +402,17 @@ internal readonly struct Lanes512x2<T>(Vector512<T> low, Vector512<T> high) : IL
     public static Lanes512x2<T> Log(Lanes512x2<T> a) => new(Lanes512<T>.Log(a.Low), Lanes512<T>.Log(a.High));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes512x2<T> Round(Lanes512x2<T> a) => Join(Lanes512<T>.Round(L(a)), Lanes512<T>.Round(H(a)));
+    public static Lanes512x2<T> Round(Lanes512x2<T> a) => new(Lanes512<T>.Round(a.Low), Lanes512<T>.Round(a.High));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512x2<T> ScaleB(Lanes512x2<T> x, Lanes512x2<T> n) =>
-        Join(Lanes512<T>.ScaleB(L(x), L(n)), Lanes512<T>.ScaleB(H(x), H(n)));
+        new(Lanes512<T>.ScaleB(x.Low, n.Low), Lanes512<T>.ScaleB(x.High, n.High));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes512x2<T> ExponentOf(Lanes512x2<T> x) => Join(Lanes512<T>.ExponentOf(L(x)), Lanes512<T>.ExponentOf(H(x)));
+    public static Lanes512x2<T> ExponentOf(Lanes512x2<T> x) => new(Lanes512<T>.ExponentOf(x.Low), Lanes512<T>.ExponentOf(x.High));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Lanes512x2<T> SignificandOf(Lanes512x2<T> x) => Join(Lanes512<T>.SignificandOf(L(x)), Lanes512<T>.SignificandOf(H(x)));
+    public static Lanes512x2<T> SignificandOf(Lanes512x2<T> x) => new(Lanes512<T>.SignificandOf(x.Low), Lanes512<T>.SignificandOf(x.High));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512x2<T> IsNaN(Lanes512x2<T> a) => new(~Vector512.Equals(a.Low, a.Low), ~Vector512.Equals(a.High, a.High));
