@@ -124,8 +124,9 @@ internal static class LaneCompiler<TLanes, T>
     /// <summary>
     /// Compiles the loop of adaptive steps (see <see cref="LaneAdaptiveSteps{TLanes}"/>) for lane types whose
     /// operations are intrinsics (<see cref="LaneInstructions.Intrinsic"/>): the stages, error norm and controller of
-    /// <see cref="CompileStages"/> and the integrator, in the same order, with state, step and controller in registers
-    /// from one attempt to the next.
+    /// <see cref="CompileStages"/> and the integrator, in the same order, in one loop. Time and step size stay in
+    /// registers from one attempt to the next; state, first stage and controller state are read from and written to
+    /// memory, off the chain from one step size to the next, which leaves the registers to the stages.
     /// </summary>
     /// <param name="rates">The right-hand side.</param>
     /// <param name="layout">States and parameters.</param>
@@ -149,9 +150,9 @@ internal static class LaneCompiler<TLanes, T>
 
     private sealed class Target;
 
-    /// <summary>Emits IL for lane values held as <see cref="LaneInstructions.Parts"/> registers each. A value in
-    /// locals is an array of one local per register; expressions are emitted for one register at a time
-    /// (<c>_part</c>), on the IL stack.</summary>
+    /// <summary>Emits IL for lane values held as <see cref="LaneInstructions.Parts"/> registers each. A value is an
+    /// array of one local per register, or lives in memory (<see cref="InMemory"/>); expressions are emitted for one
+    /// register at a time (<c>_part</c>), on the IL stack.</summary>
     private sealed class Emitter(ILGenerator il, SymbolLayout layout)
     {
         private const int TimeArg = 1, StatesArg = 2, ParametersArg = 3, OutputArg = 4;
@@ -220,8 +221,7 @@ internal static class LaneCompiler<TLanes, T>
                 SquaredErrorOut = 16, Pending = 17;
             var n = layout.States.Count;
             LoadParameters(rates, Parameters);
-            // The loop's invariants are read from their arguments at each use: registers are scarce with two per value.
-            void Argument(int argument) => LoadArgumentPart(argument);
+            // The loop's invariants (stop, next save, active lanes) are read from their arguments at each use.
             // Only time and step stay in registers from one attempt to the next: the step is the end of the chain that
             // the next attempt starts from. The state, first stage and controller state are read from memory as they
             // are needed, which leaves the registers to the stages.
@@ -245,7 +245,7 @@ internal static class LaneCompiler<TLanes, T>
             // Stop before an attempt that lands on a stop on an active lane.
             var hs = Compute(() =>
             {
-                Argument(Active);
+                LoadArgumentPart(Active);
                 Load(h);
                 Constant(0);
                 Op("Select");
@@ -258,8 +258,8 @@ internal static class LaneCompiler<TLanes, T>
             });
             Any(() =>
             {
-                Argument(Active);
-                Argument(Stop);
+                LoadArgumentPart(Active);
+                LoadArgumentPart(Stop);
                 Constant(StepControl.Landing);
                 Load(h);
                 Load(t);
@@ -297,7 +297,7 @@ internal static class LaneCompiler<TLanes, T>
             });
             var accept = Compute(() =>
             {
-                Argument(Active);
+                LoadArgumentPart(Active);
                 Load(finite);
                 Load(squaredError);
                 Constant(1);
@@ -307,7 +307,7 @@ internal static class LaneCompiler<TLanes, T>
             });
             var rejected = Compute(() =>
             {
-                Argument(Active);
+                LoadArgumentPart(Active);
                 Load(accept);
                 Op("Not");
                 Op("And");
@@ -318,7 +318,7 @@ internal static class LaneCompiler<TLanes, T>
             Any(() =>
             {
                 Load(accept);
-                Argument(NextSave);
+                LoadArgumentPart(NextSave);
                 Load(tNew);
                 Op("LessOrEqual");
                 Op("And");
