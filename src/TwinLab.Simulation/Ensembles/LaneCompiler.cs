@@ -615,24 +615,23 @@ internal static class LaneCompiler<TLanes, T>
                     Op("Divide");
                 });
             }
-            // 0 · yNew adds nothing to the sum unless yNew is infinite or NaN, which makes it NaN.
+            // The sum starts from Σ (yNew − yNew): zero unless a component of yNew is infinite or NaN, which makes it
+            // NaN. Subtractions and additions leave the multiply units, which bound the step, to the products.
             EachPart(() =>
             {
-                Constant(0);
+                for (var m = 0; m < n; m++)
+                {
+                    Load(yNew[m]);
+                    Load(yNew[m]);
+                    Op("Subtract");
+                    if (m > 0)
+                    {
+                        Op("Add");
+                    }
+                }
                 Store(sum);
             });
             var error = NewValue();
-            for (var m = 0; m < n; m++)
-            {
-                EachPart(() =>
-                {
-                    Constant(0);
-                    Load(yNew[m]);
-                    Load(sum);
-                    Op("MultiplyAdd");
-                    Store(sum);
-                });
-            }
             for (var m = 0; m < n; m++)
             {
                 EachPart(() =>
