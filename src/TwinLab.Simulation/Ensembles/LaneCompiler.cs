@@ -446,18 +446,15 @@ internal static class LaneCompiler<TLanes, T>
                 Op("MinNonNaN");
                 Exp2Coarse();
             });
-            // The shrinking of a rejected step is needed only when some lane is rejected with a finite error, which is
-            // rare; otherwise its value is never selected.
-            var noShrinking = il.DefineLabel();
-            Any(() =>
+            // The step of a rejected lane is needed only when some lane is rejected, which is rare; otherwise it is
+            // never selected. It shrinks by the controller's factor after a finite error, to a quarter otherwise.
+            var noneRejected = il.DefineLabel();
+            Any(() => Load(rejected));
+            il.Emit(OpCodes.Brfalse, noneRejected);
+            var hRejected = Compute(() =>
             {
-                Load(rejected);
                 Load(finite);
-                Op("And");
-            });
-            il.Emit(OpCodes.Brfalse, noShrinking);
-            var shrink = Compute(() =>
-            {
+                Load(hs);
                 Constant(-StepControl.Exponent);
                 Load(logError);
                 Constant(StepControl.LogSafety);
@@ -467,11 +464,16 @@ internal static class LaneCompiler<TLanes, T>
                 Constant(0);
                 Op("MinNonNaN");
                 Exp2Coarse();
+                Op("Multiply");
+                Load(hs);
+                Constant(0.25);
+                Op("Multiply");
+                Op("Select");
             });
-            il.MarkLabel(noShrinking);
+            il.MarkLabel(noneRejected);
             var next = Compute(() =>
             {
-                // accept ? max(min(hs · growth, lastRejected ? hs : ∞), 0) : rejected ? (finite ? hs · shrink : hs / 4) : h
+                // accept ? max(min(hs · growth, lastRejected ? hs : ∞), 0) : rejected ? hRejected : h
                 Load(accept);
                 Load(hs);
                 Load(growth);
@@ -484,14 +486,7 @@ internal static class LaneCompiler<TLanes, T>
                 Constant(0);
                 Op("MaxNonNaN");
                 Load(rejected);
-                Load(finite);
-                Load(hs);
-                Load(shrink);
-                Op("Multiply");
-                Load(hs);
-                Constant(0.25);
-                Op("Multiply");
-                Op("Select");
+                Load(hRejected);
                 Load(h);
                 Op("Select");
                 Op("Select");
