@@ -152,18 +152,22 @@ public sealed class ScriptEngineTests : IDisposable
     public void Interrupt_stops_a_long_loop_and_the_engine_keeps_working()
     {
         Run("var counter = 0;");
+        // The cell marks when its loop starts (compiling it can take longer than any fixed delay on a busy machine).
+        var started = Path.Combine(Path.GetTempPath(), $"twinlab-interrupt-{Guid.NewGuid():N}");
         var interrupter = new Thread(() =>
         {
-            while (!_engine.IsRunning)
+            var waiting = Stopwatch.StartNew();
+            while (!File.Exists(started) && waiting.Elapsed < TimeSpan.FromSeconds(60))
             {
                 Thread.Sleep(5);
             }
-            Thread.Sleep(200);
+            Thread.Sleep(50);
             _engine.Interrupt();
         });
         interrupter.Start();
         var stopwatch = Stopwatch.StartNew();
-        var (outcome, _) = Run("while (true) { counter++; }");
+        var (outcome, _) = Run($"System.IO.File.WriteAllText(@\"{started}\", \"\");\nwhile (true) {{ counter++; }}");
+        File.Delete(started);
         interrupter.Join();
         Assert.Equal("Interrupted", outcome.Error!.Name);
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30));
