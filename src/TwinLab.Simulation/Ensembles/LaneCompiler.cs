@@ -826,8 +826,7 @@ internal static class LaneCompiler<TLanes, T>
                             Load(acc);
                             Op("MultiplyAdd");
                         }
-                        Store(acc);
-                        Load(acc); // acc · step + y (the same bits as step · acc + y): acc, which dies here, takes the result
+                        // acc · step + y (the same bits as step · acc + y): acc, which dies here, takes the result.
                         Load(step);
                         Load(y[m]);
                         Op("MultiplyAdd");
