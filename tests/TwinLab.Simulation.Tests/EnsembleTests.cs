@@ -134,6 +134,49 @@ public class EnsembleTests
         }
     }
 
+    /// <summary>Reports arrive from the worker threads as each block finishes.</summary>
+    private sealed class Reports(Action<EnsembleProgress> onReport) : IProgress<EnsembleProgress>
+    {
+        public void Report(EnsembleProgress value) => onReport(value);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Progress_counts_every_trajectory_once_whatever_the_thread_count(int threads)
+    {
+        var reports = new System.Collections.Concurrent.ConcurrentBag<EnsembleProgress>();
+        Kuznetsov(203).Solve(new Tsit5 { RelTol = 1e-6 },
+            new EnsembleOptions { Threads = threads, BlockSize = 16, Progress = new Reports(reports.Add) });
+        // 203 trajectories in blocks of 16: thirteen reports, whose counts are the partial sums in some order.
+        Assert.Equal(13, reports.Count);
+        Assert.Equal(203, reports.Max(r => r.Completed));
+        Assert.Equal(13, reports.Select(r => r.Completed).Distinct().Count());
+        Assert.All(reports, r => Assert.Equal(203, r.Total));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Cancelling_stops_the_run_between_blocks(int threads)
+    {
+        using var cancel = new CancellationTokenSource();
+        var reports = 0;
+        var options = new EnsembleOptions
+        {
+            Threads = threads,
+            BlockSize = 16,
+            Progress = new Reports(_ =>
+            {
+                Interlocked.Increment(ref reports);
+                cancel.Cancel();
+            }),
+        };
+        Assert.ThrowsAny<OperationCanceledException>(() => Kuznetsov(2000).Solve(new Tsit5 { RelTol = 1e-6 }, options, cancel.Token));
+        // Each worker finishes at most the block it holds when the first report cancels the run.
+        Assert.InRange(reports, 1, threads);
+    }
+
     [Fact]
     public void Per_patient_doses_and_divergent_lanes_are_handled()
     {

@@ -131,22 +131,28 @@ public sealed class EnsembleProblem
         var blockSize = options.BlockSize;
         var blocks = (Patients.Count + blockSize - 1) / blockSize;
         var completed = 0;
-        Parallel.For(0, blocks,
+        var nextBlock = -1;
+        // One worker per thread takes the next block as it finishes the last, so a thread left with cheap blocks
+        // never waits on one holding a long run of costly ones (adaptive step counts differ from block to block).
+        Parallel.For(0, Math.Min(options.Threads, blocks),
             new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = cancellation },
-            () => new LaneIntegrator<TL, T>(context, kernels),
-            (block, _, integrator) =>
+            _ =>
             {
-                var first = block * blockSize;
-                var last = Math.Min(Patients.Count, first + blockSize);
-                for (var i = first; i < last; i += lanes)
+                var integrator = new LaneIntegrator<TL, T>(context, kernels);
+                int block;
+                while ((block = Interlocked.Increment(ref nextBlock)) < blocks)
                 {
-                    integrator.Run(i, Math.Min(lanes, last - i), sink);
+                    cancellation.ThrowIfCancellationRequested();
+                    var first = block * blockSize;
+                    var last = Math.Min(Patients.Count, first + blockSize);
+                    for (var i = first; i < last; i += lanes)
+                    {
+                        integrator.Run(i, Math.Min(lanes, last - i), sink);
+                    }
+                    var done = Interlocked.Add(ref completed, last - first);
+                    options.Progress?.Report(new EnsembleProgress(done, Patients.Count));
                 }
-                var done = Interlocked.Add(ref completed, last - first);
-                options.Progress?.Report(new EnsembleProgress(done, Patients.Count));
-                return integrator;
-            },
-            _ => { });
+            });
         return $"Tsit5 on {description}, {options.Threads} threads, blocks of {blockSize}";
     }
 
