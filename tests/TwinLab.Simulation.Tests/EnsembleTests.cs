@@ -86,7 +86,7 @@ public class EnsembleTests
     }
 
     [Fact]
-    public void Aligned_lanes_start_on_a_cache_line()
+    public void Aligned_lanes_and_their_slices_start_on_a_cache_line()
     {
         for (var length = 1; length < 20; length++)
         {
@@ -94,6 +94,13 @@ public class EnsembleTests
             lanes[length - 1] = Lanes512x2<double>.Constant(length);
             Assert.Equal(0, lanes.Address % 64);
             Assert.Equal(length, Lanes512x2<double>.Lane(lanes[length - 1], 15));
+
+            // A slice is aligned and shares the memory: writes through it show in the whole.
+            var slice = lanes.Slice(length / 2, length - (length / 2));
+            Assert.Equal(0, slice.Address % 64);
+            slice[0] = Lanes512x2<double>.Constant(-1);
+            Assert.Equal(-1, Lanes512x2<double>.Lane(lanes[length / 2], 0));
+            Assert.Equal(length - (length / 2), slice.Span.Length);
         }
     }
 

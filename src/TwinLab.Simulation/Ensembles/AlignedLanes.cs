@@ -4,9 +4,9 @@ using System.Runtime.InteropServices;
 namespace TwinLab.Simulation.Ensembles;
 
 /// <summary>
-/// An array of lane values that starts on a 64-byte boundary (a cache line). .NET aligns arrays to 8 bytes only, so a
-/// 64-byte vector in an ordinary array straddles two cache lines and every load or store of it is split in two. The
-/// memory is pinned, so the alignment holds for the array's lifetime.
+/// An array of lane values that starts on a 64-byte boundary (a cache line); slices of it share its memory. .NET aligns
+/// arrays to 8 bytes only, so a 64-byte vector in an ordinary array straddles two cache lines and every load or store of
+/// it is split in two. The memory is pinned, so the alignment holds for the array's lifetime.
 /// </summary>
 /// <typeparam name="TL">The lane type.</typeparam>
 internal sealed class AlignedLanes<TL>
@@ -24,6 +24,17 @@ internal sealed class AlignedLanes<TL>
         var address = Marshal.UnsafeAddrOfPinnedArrayElement(_bytes, 0);
         _offset = (int)((Alignment - (address & (Alignment - 1))) & (Alignment - 1));
     }
+
+    private AlignedLanes(byte[] bytes, int offset, int length)
+    {
+        _bytes = bytes;
+        _offset = offset;
+        Length = length;
+    }
+
+    /// <summary>Values <paramref name="start"/> .. <paramref name="start"/> + <paramref name="length"/> − 1 as
+    /// aligned lanes of their own, sharing this memory.</summary>
+    public AlignedLanes<TL> Slice(int start, int length) => new(_bytes, _offset + (start * Unsafe.SizeOf<TL>()), length);
 
     /// <summary>The number of lane values.</summary>
     public int Length { get; }

@@ -37,8 +37,7 @@ internal sealed class LaneIntegrator<TL, T>
     private readonly EnsembleContext _context;
     private readonly LaneFunction<TL> _rhs;
     private readonly int _n, _p, _lanes;
-    private readonly AlignedLanes<TL> _y, _yNew, _parameters, _k; // _k: stage i of state m at [i * n + m]
-    private readonly TL[] _stage, _fresh, _atol;
+    private readonly AlignedLanes<TL> _y, _yNew, _parameters, _k, _stage, _fresh, _atol; // _k: stage i of state m at [i * n + m]
     private readonly LaneStages<TL> _stages;
     private readonly LaneFixedSteps<TL>? _fixedSteps;
     private readonly LaneAdaptiveSteps<TL>? _adaptiveSteps;
@@ -68,14 +67,20 @@ internal sealed class LaneIntegrator<TL, T>
         _n = context.Model.States.Count;
         _p = context.Model.Parameters.Count;
         _lanes = TL.Count;
-        _y = new(_n);
-        _yNew = new(_n);
-        _stage = new TL[_n];
-        _fresh = new TL[_n];
-        _parameters = new(_p);
-        _k = new(7 * _n);
+        // Every vector array the steps read or write, in one pinned block aligned to cache lines.
+        var work = new AlignedLanes<TL>((12 * _n) + _p);
+        _y = work.Slice(0, _n);
+        _yNew = work.Slice(_n, _n);
+        _stage = work.Slice(2 * _n, _n);
+        _fresh = work.Slice(3 * _n, _n);
+        _atol = work.Slice(4 * _n, _n);
+        _k = work.Slice(5 * _n, 7 * _n);
+        _parameters = work.Slice(12 * _n, _p);
         var tableau = ButcherTableau.Tsitouras5;
-        _atol = [.. context.AbsoluteTolerances.Select(TL.Constant)];
+        for (var m = 0; m < _n; m++)
+        {
+            _atol[m] = TL.Constant(context.AbsoluteTolerances[m]);
+        }
         _denseCoefficients = [.. tableau.DenseCoefficients!.Select(row => row.Select(TL.Constant).ToArray())];
         _dense = new T[_n * _lanes];
         _scratch = new T[_lanes];
