@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using TwinLab.Simulation;
+using TwinLab.Simulation.Ensembles;
 using V = System.Runtime.Intrinsics.Vector512<double>;
 
 namespace TwinLab.Benchmarks;
@@ -117,14 +118,14 @@ public static class RegisterBound
         var r2 = Error(k2, a2, b2, c2, d2, e2, g2) * Weight(h, y2, n2);
         var squared = Fma(r2, r2, Fma(r1, r1, r0 * r0));
         // log₂ of the squared norm and the next factor 2ˣ, by cubics as in the engine's controller.
-        var normal = Vector512.Max(squared, C(2.2250738585072014e-308));
+        var normal = Vector512.Max(squared, C(LaneMath.SmallestNormal<double>()));
         var f = Avx512F.GetMantissa(normal, 0) - C(1);
-        var p = Fma(f * f, Fma(C(-0.0842969294533592), f, C(0.3236500970847872)), Fma(C(-0.6780913506303536), f, C(1.4385482008277448)));
+        var p = Fma(f * f, Fma(C(LaneMath.Log2C3), f, C(LaneMath.Log2C2)), Fma(C(LaneMath.Log2C1), f, C(LaneMath.Log2C0)));
         var log2Squared = Fma(f, p, Avx512F.GetExponent(normal));
         var x = Vector512.Min(Vector512.Max(Fma(C(-0.085), log2Squared, Fma(C(0.04), s.LogPrevious, C(-0.152))), C(-2.32)), C(3.32));
         var n = Vector512.Round(x);
         var r = x - n;
-        var growth = Avx512F.Scale(Fma(r * r, Fma(C(0.05587549977188535), r, C(0.24229443410427043)), Fma(C(0.693127266411419), r, C(0.9999482441006001))), n);
+        var growth = Avx512F.Scale(Fma(r * r, Fma(C(LaneMath.Exp2C3), r, C(LaneMath.Exp2C2)), Fma(C(LaneMath.Exp2C1), r, C(LaneMath.Exp2C0))), n);
         var accept = Vector512.LessThanOrEqual(squared, C(1));
         s.Y0 = Vector512.ConditionalSelect(accept, n0, y0);
         s.Y1 = Vector512.ConditionalSelect(accept, n1, y1);

@@ -502,7 +502,7 @@ internal static class LaneCompiler<TLanes, T>
         {
             var normal = Rent();
             var f = Rent();
-            Constant(typeof(T) == typeof(float) ? 1.1754943508222875e-38 : 2.2250738585072014e-308);
+            Constant(LaneMath.SmallestNormal<T>());
             Op("MaxNonNaN");
             il.Emit(OpCodes.Stloc, normal);
             il.Emit(OpCodes.Ldloc, normal);
@@ -513,13 +513,13 @@ internal static class LaneCompiler<TLanes, T>
             il.Emit(OpCodes.Ldloc, f);
             il.Emit(OpCodes.Ldloc, f);
             Op("Multiply");
-            Constant(-0.0842969294533592);
+            Constant(LaneMath.Log2C3);
             il.Emit(OpCodes.Ldloc, f);
-            Constant(0.3236500970847872);
+            Constant(LaneMath.Log2C2);
             Op("MultiplyAdd");
-            Constant(-0.6780913506303536);
+            Constant(LaneMath.Log2C1);
             il.Emit(OpCodes.Ldloc, f);
-            Constant(1.4385482008277448);
+            Constant(LaneMath.Log2C0);
             Op("MultiplyAdd");
             Op("MultiplyAdd");
             var p = Rent();
@@ -551,13 +551,13 @@ internal static class LaneCompiler<TLanes, T>
             il.Emit(OpCodes.Ldloc, r);
             il.Emit(OpCodes.Ldloc, r);
             Op("Multiply");
-            Constant(0.05587549977188535);
+            Constant(LaneMath.Exp2C3);
             il.Emit(OpCodes.Ldloc, r);
-            Constant(0.24229443410427043);
+            Constant(LaneMath.Exp2C2);
             Op("MultiplyAdd");
-            Constant(0.693127266411419);
+            Constant(LaneMath.Exp2C1);
             il.Emit(OpCodes.Ldloc, r);
-            Constant(0.9999482441006001);
+            Constant(LaneMath.Exp2C0);
             Op("MultiplyAdd");
             Op("MultiplyAdd");
             il.Emit(OpCodes.Ldloc, n);
@@ -570,16 +570,14 @@ internal static class LaneCompiler<TLanes, T>
         /// <summary>A lane value passed by reference as argument <paramref name="argument"/>, loaded into locals.</summary>
         private LocalBuilder[] LoadReference(int argument) => Compute(() =>
         {
-            il.Emit(OpCodes.Ldarg_S, (byte)argument);
-            Offset(_part * PartSize);
+            ReferenceAddress(argument);
             il.Emit(OpCodes.Ldobj, Instructions.Part);
         });
 
         /// <summary>Writes a lane value back through the reference argument <paramref name="argument"/>.</summary>
         private void StoreReference(int argument, LocalBuilder[] value) => EachPart(() =>
         {
-            il.Emit(OpCodes.Ldarg_S, (byte)argument);
-            Offset(_part * PartSize);
+            ReferenceAddress(argument);
             Load(value);
             il.Emit(OpCodes.Stobj, Instructions.Part);
         });
@@ -658,22 +656,17 @@ internal static class LaneCompiler<TLanes, T>
             return sum;
         }
 
-        /// <summary>Emits the loop of fixed steps (see <see cref="CompileFixedSteps"/>). Arguments: ref time 1 (read and written directly),
+        /// <summary>Emits the loop of fixed steps (see <see cref="CompileFixedSteps"/>). Arguments: ref time 1 (read at the start, written at the end),
         /// step 2, limit 3, next save 4, active 5, y 6, parameters 7, k0 8, maximum steps 9.</summary>
         public void EmitFixedSteps(IReadOnlyList<Expr> rates, double[][] a, double[] c, IReadOnlyList<int> nonNegative)
         {
-            const int Step = 2, Limit = 3, NextSave = 4, Active = 5, Y = 6, Parameters = 7, K = 8, MaxSteps = 9;
+            const int Time = 1, Step = 2, Limit = 3, NextSave = 4, Active = 5, Y = 6, Parameters = 7, K = 8, MaxSteps = 9;
             var n = layout.States.Count;
             LoadParameters(rates, Parameters);
             var (step, limit, nextSave, active) = (LoadArgument(Step), LoadArgument(Limit), LoadArgument(NextSave), LoadArgument(Active));
             var y = Enumerable.Range(0, n).Select(m => LoadFrom(Y, m, readOnly: false)).ToArray();
             var k0 = Enumerable.Range(0, n).Select(m => LoadFrom(K, m, readOnly: false)).ToArray();
-            var t = Compute(() =>
-            {
-                il.Emit(OpCodes.Ldarg_1);
-                Offset(_part * PartSize);
-                il.Emit(OpCodes.Ldobj, Instructions.Part);
-            });
+            var t = LoadReference(Time);
             var count = il.DeclareLocal(typeof(int));
             var tNew = NewValue();
             var loop = il.DefineLabel();
@@ -755,13 +748,7 @@ internal static class LaneCompiler<TLanes, T>
             il.Emit(OpCodes.Br, loop);
 
             il.MarkLabel(exit);
-            EachPart(() =>
-            {
-                il.Emit(OpCodes.Ldarg_1);
-                Offset(_part * PartSize);
-                Load(t);
-                il.Emit(OpCodes.Stobj, Instructions.Part);
-            });
+            StoreReference(Time, t);
             for (var m = 0; m < n; m++)
             {
                 StoreTo(Y, m, y[m]);
@@ -888,9 +875,7 @@ internal static class LaneCompiler<TLanes, T>
                 var output = outputs[i];
                 EachPart(() =>
                 {
-                    il.Emit(OpCodes.Ldarg_S, (byte)OutputArg);
-                    il.Emit(OpCodes.Call, WritableStart);
-                    Offset((i * LaneSize) + (_part * PartSize));
+                    ElementAddress(OutputArg, i);
                     Emit(output);
                     il.Emit(OpCodes.Stobj, Instructions.Part);
                 });
@@ -907,9 +892,7 @@ internal static class LaneCompiler<TLanes, T>
                 Load(k[j][m]);
                 return;
             }
-            il.Emit(OpCodes.Ldarg_S, (byte)_stageArgument);
-            il.Emit(OpCodes.Call, WritableStart);
-            Offset((((j * layout.States.Count) + m) * LaneSize) + (_part * PartSize));
+            ElementAddress(_stageArgument, (j * layout.States.Count) + m);
             il.Emit(OpCodes.Ldobj, Instructions.Part);
         }
 
@@ -977,12 +960,31 @@ internal static class LaneCompiler<TLanes, T>
         /// <summary>Pushes the address of the current register of a value in memory.</summary>
         private void Address((int Argument, int Index) home)
         {
-            il.Emit(OpCodes.Ldarg_S, (byte)home.Argument);
             if (home.Index >= 0)
             {
-                il.Emit(OpCodes.Call, WritableStart);
+                ElementAddress(home.Argument, home.Index);
             }
-            Offset((Math.Max(home.Index, 0) * LaneSize) + (_part * PartSize));
+            else
+            {
+                ReferenceAddress(home.Argument);
+            }
+        }
+
+        /// <summary>Pushes the address of the current register of element <paramref name="index"/> of the span
+        /// argument <paramref name="argument"/> (a read-only span when <paramref name="readOnly"/>).</summary>
+        private void ElementAddress(int argument, int index, bool readOnly = false)
+        {
+            il.Emit(OpCodes.Ldarg_S, (byte)argument);
+            il.Emit(OpCodes.Call, readOnly ? ReadOnlyStart : WritableStart);
+            Offset((index * LaneSize) + (_part * PartSize));
+        }
+
+        /// <summary>Pushes the address of the current register of the lane value that the reference argument
+        /// <paramref name="argument"/> points to.</summary>
+        private void ReferenceAddress(int argument)
+        {
+            il.Emit(OpCodes.Ldarg_S, (byte)argument);
+            Offset(_part * PartSize);
         }
 
         private void Op(string operation) => Instructions.Emit(il, operation);
@@ -1035,18 +1037,14 @@ internal static class LaneCompiler<TLanes, T>
 
         private void StoreTo(int argument, int index, LocalBuilder[] value) => EachPart(() =>
         {
-            il.Emit(OpCodes.Ldarg_S, (byte)argument);
-            il.Emit(OpCodes.Call, WritableStart);
-            Offset((index * LaneSize) + (_part * PartSize));
+            ElementAddress(argument, index);
             Load(value);
             il.Emit(OpCodes.Stobj, Instructions.Part);
         });
 
         private LocalBuilder[] LoadFrom(int argument, int index, bool readOnly) => Compute(() =>
         {
-            il.Emit(OpCodes.Ldarg_S, (byte)argument);
-            il.Emit(OpCodes.Call, readOnly ? ReadOnlyStart : WritableStart);
-            Offset((index * LaneSize) + (_part * PartSize));
+            ElementAddress(argument, index, readOnly);
             il.Emit(OpCodes.Ldobj, Instructions.Part);
         });
 
@@ -1100,9 +1098,7 @@ internal static class LaneCompiler<TLanes, T>
                     Load(_time!);
                     break;
                 case Symbol s when _parametersInMemory.TryGetValue(s.Name, out var slot):
-                    il.Emit(OpCodes.Ldarg_S, (byte)slot.Argument);
-                    il.Emit(OpCodes.Call, ReadOnlyStart);
-                    Offset((slot.Index * LaneSize) + (_part * PartSize));
+                    ElementAddress(slot.Argument, slot.Index, readOnly: true);
                     il.Emit(OpCodes.Ldobj, Instructions.Part);
                     break;
                 case Symbol s:

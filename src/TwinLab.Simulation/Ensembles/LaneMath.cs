@@ -89,6 +89,15 @@ internal static class LaneMath
         return TL.Select(TL.IsNaN(x), x, result);
     }
 
+    /// <summary>The smallest normal number of <typeparamref name="T"/>: <see cref="Log2Coarse"/>'s floor.</summary>
+    internal static double SmallestNormal<T>() => typeof(T) == typeof(float) ? 1.1754943508222875e-38 : 2.2250738585072014e-308;
+
+    /// <summary>The coefficients c₀ … c₃ of <see cref="Log2Coarse"/>'s polynomial P(f) = (c₀ + c₁f) + f²(c₂ + c₃f).</summary>
+    internal const double Log2C0 = 1.4385482008277448, Log2C1 = -0.6780913506303536, Log2C2 = 0.3236500970847872, Log2C3 = -0.0842969294533592;
+
+    /// <summary>The coefficients c₀ … c₃ of <see cref="Exp2Coarse"/>'s polynomial (c₀ + c₁r) + r²(c₂ + c₃r).</summary>
+    internal const double Exp2C0 = 0.9999482441006001, Exp2C1 = 0.693127266411419, Exp2C2 = 0.24229443410427043, Exp2C3 = 0.05587549977188535;
+
     /// <summary>log₂ x of a positive normal number to within 2·10⁻⁴ absolute, for the step-size controller (where it
     /// moves a step size by at most 0.17 · 2·10⁻⁴ · ln 2 ≈ 2·10⁻⁵ relative): x = m · 2ᵉ with m in [1, 2),
     /// log₂ m = f · P(f) with f = m − 1 and P the least-squares polynomial of degree 3 (fitted once with NumPy on
@@ -99,11 +108,11 @@ internal static class LaneMath
         where TL : struct, ILanes<TL, T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var normal = TL.MaxNonNaN(x, TL.Constant(typeof(T) == typeof(float) ? 1.1754943508222875e-38 : 2.2250738585072014e-308));
+        var normal = TL.MaxNonNaN(x, TL.Constant(SmallestNormal<T>()));
         var f = TL.Subtract(TL.SignificandOf(normal), TL.Constant(1));
         // P(f) = (c₀ + c₁f) + f²(c₂ + c₃f): two fused steps deep instead of three.
-        var low = TL.MultiplyAdd(TL.Constant(-0.6780913506303536), f, TL.Constant(1.4385482008277448));
-        var high = TL.MultiplyAdd(TL.Constant(-0.0842969294533592), f, TL.Constant(0.3236500970847872));
+        var low = TL.MultiplyAdd(TL.Constant(Log2C1), f, TL.Constant(Log2C0));
+        var high = TL.MultiplyAdd(TL.Constant(Log2C3), f, TL.Constant(Log2C2));
         var p = TL.MultiplyAdd(TL.Multiply(f, f), high, low);
         return TL.MultiplyAdd(f, p, TL.ExponentOf(normal));
     }
@@ -119,8 +128,8 @@ internal static class LaneMath
         var n = TL.Round(x);
         var r = TL.Subtract(x, n);
         // (c₀ + c₁r) + r²(c₂ + c₃r): two fused steps deep instead of three.
-        var low = TL.MultiplyAdd(TL.Constant(0.693127266411419), r, TL.Constant(0.9999482441006001));
-        var high = TL.MultiplyAdd(TL.Constant(0.05587549977188535), r, TL.Constant(0.24229443410427043));
+        var low = TL.MultiplyAdd(TL.Constant(Exp2C1), r, TL.Constant(Exp2C0));
+        var high = TL.MultiplyAdd(TL.Constant(Exp2C3), r, TL.Constant(Exp2C2));
         return TL.ScaleB(TL.MultiplyAdd(TL.Multiply(r, r), high, low), n);
     }
 }

@@ -174,18 +174,14 @@ internal readonly struct Lanes512<T>(Vector512<T> value) : ILanes<Lanes512<T>, T
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> MaxNonNaN(Lanes512<T> a, Lanes512<T> b) => new(Vector512.MaxNative(a.Value, b.Value));
 
-
-
-
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> Exp(Lanes512<T> a) => new(Exp(a.Value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes512<T> Log(Lanes512<T> a) => new(Log(a.Value));
 
-    // A call rather than inlined: some sixty operations each, which would use up the JIT's inlining budget for a
-    // kernel with many powers and leave its arithmetic as calls.
+    // The two below are calls rather than inlined: some sixty operations each, which would use up the JIT's inlining
+    // budget for a kernel with many powers and leave its arithmetic as calls.
 
     /// <summary>eˣ of one register (what kernels compiled for <see cref="Lanes512x2{T}"/> call).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -523,10 +519,6 @@ internal readonly struct Lanes256<T>(Vector256<T> value) : ILanes<Lanes256<T>, T
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Lanes256<T> MaxNonNaN(Lanes256<T> a, Lanes256<T> b) => new(Vector256.MaxNative(a.Value, b.Value));
-
-
-
-
 
     // A call rather than inlined: some sixty operations each, which would use up the JIT's inlining budget for a
     // kernel with many powers and leave its arithmetic as calls.
